@@ -1,0 +1,50 @@
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_CONFIG, type AppConfig } from './config/environment';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { DatabaseModule } from './database/database.module';
+import { AuthModule } from './auth/auth.module';
+import { MessagingModule, type MessagingModuleOptions } from './messaging/messaging.module';
+import { MessagingProvidersController } from './messaging/messaging-providers.controller';
+import { HealthModule } from './health/health.module';
+
+@Module({})
+export class AppModule {
+  /** The whole gateway for one checked configuration (see `parseEnvironment`). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [() => ({ [APP_CONFIG]: config })],
+        }),
+        DatabaseModule,
+        AuthModule,
+        MessagingModule.forRootAsync({
+          providerNames: config.messaging.providers.map((p) => p.name),
+          inject: [ConfigService],
+          useFactory: (cs: ConfigService): MessagingModuleOptions => {
+            const app = cs.getOrThrow<AppConfig>(APP_CONFIG);
+            return { providers: app.messaging.providers, timeoutMs: app.providerTimeoutMs };
+          },
+        }),
+        HealthModule,
+      ],
+      controllers: [MessagingProvidersController],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+          }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,183 @@
+import { redactSecrets, redactUrlCredentials } from '../common/redact';
+import type {
+  MessagingPlugin,
+  PluginLogger,
+  PluginOptions,
+  ProviderCapabilities,
+  StandardInboundMessage,
+  StandardOutboundMessage,
+} from './messaging-plugin.interface';
+import { InboundTranslationError, PluginTimeoutError, ProviderSendError } from './plugin-errors';
+
+export interface MessagingProviderInit {
+  name: string;
+  module: string;
+  isDefault: boolean;
+  plugin: MessagingPlugin;
+  options: Record<string, unknown>;
+  logger: PluginLogger;
+  timeoutMs: number;
+}
+
+function withTimeout<T>(work: () => T | Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new PluginTimeoutError(`${what} timed out after ${ms} ms`)),
+      ms,
+    );
+    timer.unref();
+    Promise.resolve()
+      .then(work)
+      .then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+  });
+}
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return redactUrlCredentials(text.split('\n')[0] ?? '').slice(0, 500);
+}
+
+function stringList(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+    return value.filter((v) => v !== '');
+  }
+  return undefined;
+}
+
+/**
+ * One configured provider: a plug-in bound to its own options. It adapts any plug-in (typed or
+ * plain JavaScript, sync or async, two- or three-argument `fromProviderFormat`) to one typed,
+ * time-bounded interface, and turns every kind of failure into an error the caller can see.
+ */
+export class MessagingProvider {
+  readonly name: string;
+  readonly module: string;
+  readonly isDefault: boolean;
+  readonly capabilities: ProviderCapabilities;
+  private readonly plugin: MessagingPlugin;
+  private readonly opts: PluginOptions;
+  private readonly timeoutMs: number;
+
+  constructor(init: MessagingProviderInit) {
+    this.name = init.name;
+    this.module = init.module;
+    this.isDefault = init.isDefault;
+    this.plugin = init.plugin;
+    this.timeoutMs = init.timeoutMs;
+    // Each provider gets its own copy, so a plug-in that mutates its options cannot affect another.
+    this.opts = { ...structuredClone(init.options), logger: init.logger };
+    this.capabilities = {
+      receive: typeof init.plugin.fromProviderFormat === 'function',
+      send: typeof init.plugin.sendSms === 'function',
+      customInboundResponse: typeof init.plugin.formatProviderResponse === 'function',
+    };
+  }
+
+  /** The options as configured, with every secret replaced. */
+  redactedOptions(): unknown {
+    const { logger: _logger, ...options } = this.opts;
+    return redactSecrets(options);
+  }
+
+  /** Translates a provider's inbound body; throws `InboundTranslationError` when it cannot. */
+  async translateInbound(url: string, payload: unknown): Promise<StandardInboundMessage> {
+    const fn = this.plugin.fromProviderFormat.bind(this.plugin);
+    let result: unknown;
+    try {
+      result = await withTimeout(
+        () =>
+          // The published plug-ins declare (opts, payload); the seed document says (opts, url, payload).
+          this.plugin.fromProviderFormat.length >= 3
+            ? fn(this.opts, url, payload)
+            : (fn as unknown as (o: PluginOptions, p: unknown) => unknown)(this.opts, payload),
+        this.timeoutMs,
+        `${this.name} fromProviderFormat`,
+      );
+    } catch (err) {
+      throw new InboundTranslationError(
+        `the ${this.name} plug-in could not read the body: ${errorText(err)}`,
+      );
+    }
+    if (typeof result !== 'object' || result === null) {
+      throw new InboundTranslationError(`the ${this.name} plug-in found no message in the body`);
+    }
+    const r = result as Record<string, unknown>;
+    const to = stringList(r.to);
+    const cc = stringList(r.cc);
+    const media = stringList(r.media);
+    if (typeof r.from !== 'string' || r.from.trim() === '') {
+      throw new InboundTranslationError('the message has no "from" number');
+    }
+    if (to === undefined || to.length === 0) {
+      throw new InboundTranslationError('the message has no "to" number');
+    }
+    if (cc === undefined) throw new InboundTranslationError('"cc" is not a list of numbers');
+    if (media === undefined) throw new InboundTranslationError('"media" is not a list of URLs');
+    if (r.text !== undefined && r.text !== null && typeof r.text !== 'string') {
+      throw new InboundTranslationError('"text" is not a string');
+    }
+    return {
+      ...(typeof r.messageSid === 'string' ? { messageSid: r.messageSid } : {}),
+      from: r.from,
+      to,
+      cc,
+      text: typeof r.text === 'string' ? r.text : '',
+      media,
+    };
+  }
+
+  /** The JSON body for the 200 answer to the provider's inbound POST. */
+  async inboundResponse(messageSid: string): Promise<unknown> {
+    if (typeof this.plugin.formatProviderResponse !== 'function') return {};
+    const fn = this.plugin.formatProviderResponse.bind(this.plugin);
+    try {
+      const body = await withTimeout(
+        () => fn(messageSid),
+        this.timeoutMs,
+        `${this.name} formatProviderResponse`,
+      );
+      return body ?? {};
+    } catch (err) {
+      this.opts.logger.error(
+        { messageSid, err: errorText(err) },
+        'formatProviderResponse failed; answering {}',
+      );
+      return {};
+    }
+  }
+
+  /** Sends through the plug-in; resolves to the provider's response or throws `ProviderSendError`. */
+  async send(message: StandardOutboundMessage): Promise<unknown> {
+    const fn = this.plugin.sendSms.bind(this.plugin);
+    let response: unknown;
+    try {
+      response = await withTimeout(
+        () => fn(this.opts, message),
+        this.timeoutMs,
+        `${this.name} sendSms`,
+      );
+    } catch (err) {
+      if (err instanceof ProviderSendError) throw err;
+      const timedOut = err instanceof PluginTimeoutError;
+      const providerResponse = (err as { providerResponse?: unknown }).providerResponse;
+      throw new ProviderSendError(errorText(err), providerResponse, timedOut);
+    }
+    if (response === undefined) {
+      throw new ProviderSendError(
+        `the ${this.name} plug-in returned no response: the send is not confirmed`,
+      );
+    }
+    return response;
+  }
+}
