@@ -8,6 +8,13 @@ import { AuthModule } from './auth/auth.module';
 import { MessagingModule, type MessagingModuleOptions } from './messaging/messaging.module';
 import { MessagingProvidersController } from './messaging/messaging-providers.controller';
 import { HealthModule } from './health/health.module';
+import { AccountsModule } from './accounts/accounts.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ApplicationsModule } from './applications/applications.module';
+import { PhoneNumbersModule } from './phone-numbers/phone-numbers.module';
+import { MessagesModule } from './messages/messages.module';
+import { InboundModule } from './inbound/inbound.module';
+import { VerbsModule } from './verbs/verbs.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +39,13 @@ export class AppModule {
           },
         }),
         HealthModule,
+        AccountsModule,
+        ApiKeysModule,
+        ApplicationsModule,
+        PhoneNumbersModule,
+        MessagesModule,
+        InboundModule,
+        VerbsModule,
       ],
       controllers: [MessagingProvidersController],
       providers: [

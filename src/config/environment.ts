@@ -21,6 +21,8 @@ export interface AppConfig {
   webhookMaxAttempts: number;
   webhookRetryBaseMs: number;
   webhookRetryMaxMs: number;
+  /** How often pending deliveries are looked for (retries, and work left by a stopped process). */
+  webhookPollMs: number;
   /** Largest accepted request body, as understood by body-parser (`100kb`, `1mb`). */
   bodyLimit: string;
   quickstart: boolean;
@@ -95,6 +97,7 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): AppConfig {
     webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 1000, 1),
     webhookRetryMaxMs: integer(env, 'WEBHOOK_RETRY_MAX_MS', 300000, 1),
+    webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 10),
     bodyLimit: env.BODY_LIMIT || '100kb',
     quickstart: bool(env, 'QUICKSTART'),
     messaging: parseMessagingConfig(env.JAMBONES_MESSAGING),

@@ -36,6 +36,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'error',
     WEBHOOK_RETRY_BASE_MS: '50',
     WEBHOOK_RETRY_MAX_MS: '400',
+    WEBHOOK_POLL_MS: '50',
     WEBHOOK_TIMEOUT_MS: '2000',
     PROVIDER_TIMEOUT_MS: '2000',
     ...options.env,
