@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -37,7 +38,8 @@ async function bootstrap(): Promise<void> {
   });
   configureApp(app, config);
   await app.listen(config.port, config.host);
-  console.log(`SMS gateway listening on http://${config.host}:${config.port} (docs at /docs)`);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  console.log(`SMS gateway listening on http://${config.host}:${port} (docs at /docs)`);
 }
 
 bootstrap().catch(exitWith);
