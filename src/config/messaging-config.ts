@@ -75,6 +75,10 @@ export function parseMessagingConfig(raw: string | undefined): MessagingConfig {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
       fail('the name may hold only letters, digits, ".", "_" and "-"', name);
     }
+    if (/^\d+$/.test(name)) {
+      // JavaScript objects list integer-like keys first, so the order (and the default) would be lost.
+      fail('the name must not be only digits', name);
+    }
     if (!isPlainObject(entry)) fail('must be an object with "module" and "options"', name);
     const { module, options } = entry;
     if (module === undefined) fail('"module" is missing', name);

@@ -1,4 +1,4 @@
-import { redactSecrets, redactUrlCredentials } from '../common/redact';
+import { collectSecrets, redactSecrets, redactText, redactValues } from '../common/redact';
 import type {
   MessagingPlugin,
   PluginLogger,
@@ -19,6 +19,23 @@ export interface MessagingProviderInit {
   timeoutMs: number;
 }
 
+/** A plug-in may reject with anything; this says what, in words. */
+function reasonText(reason: unknown): string {
+  if (reason === undefined || reason === null || reason === '') return 'failed without a reason';
+  if (typeof reason === 'object') {
+    try {
+      return JSON.stringify(reason);
+    } catch {
+      return 'failed with an unreadable reason';
+    }
+  }
+  if (typeof reason === 'string') return reason;
+  if (typeof reason === 'number' || typeof reason === 'boolean' || typeof reason === 'bigint') {
+    return reason.toString();
+  }
+  return 'failed with an unreadable reason';
+}
+
 function withTimeout<T>(work: () => T | Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
@@ -35,15 +52,17 @@ function withTimeout<T>(work: () => T | Promise<T>, ms: number, what: string): P
         },
         (err: unknown) => {
           clearTimeout(timer);
-          reject(err instanceof Error ? err : new Error(String(err)));
+          reject(err instanceof Error ? err : new Error(reasonText(err)));
         },
       );
   });
 }
 
-function errorText(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return redactUrlCredentials(text.split('\n')[0] ?? '').slice(0, 500);
+/** One line of a plug-in's error, fit for a log or an API answer: no stack, no secret. */
+function errorText(err: unknown, secrets: readonly string[]): string {
+  const text = err instanceof Error ? err.message : reasonText(err);
+  const line = redactValues(redactText(text.split('\n')[0] ?? ''), secrets).slice(0, 500);
+  return line.trim() === '' ? 'failed without a reason' : line;
 }
 
 function stringList(value: unknown): string[] | undefined {
@@ -67,6 +86,9 @@ export class MessagingProvider {
   readonly capabilities: ProviderCapabilities;
   private readonly plugin: MessagingPlugin;
   private readonly opts: PluginOptions;
+  /** As configured, kept apart from `opts`, which the plug-in may change. */
+  private readonly configuredOptions: Record<string, unknown>;
+  private readonly secrets: readonly string[];
   private readonly timeoutMs: number;
 
   constructor(init: MessagingProviderInit) {
@@ -77,6 +99,8 @@ export class MessagingProvider {
     this.timeoutMs = init.timeoutMs;
     // Each provider gets its own copy, so a plug-in that mutates its options cannot affect another.
     this.opts = { ...structuredClone(init.options), logger: init.logger };
+    this.configuredOptions = structuredClone(init.options);
+    this.secrets = collectSecrets(init.options);
     this.capabilities = {
       receive: typeof init.plugin.fromProviderFormat === 'function',
       send: typeof init.plugin.sendSms === 'function',
@@ -86,8 +110,7 @@ export class MessagingProvider {
 
   /** The options as configured, with every secret replaced. */
   redactedOptions(): unknown {
-    const { logger: _logger, ...options } = this.opts;
-    return redactSecrets(options);
+    return redactSecrets(this.configuredOptions);
   }
 
   /** Translates a provider's inbound body; throws `InboundTranslationError` when it cannot. */
@@ -106,7 +129,7 @@ export class MessagingProvider {
       );
     } catch (err) {
       throw new InboundTranslationError(
-        `the ${this.name} plug-in could not read the body: ${errorText(err)}`,
+        `the ${this.name} plug-in could not read the body: ${errorText(err, this.secrets)}`,
       );
     }
     if (typeof result !== 'object' || result === null) {
@@ -150,7 +173,7 @@ export class MessagingProvider {
       return body ?? {};
     } catch (err) {
       this.opts.logger.error(
-        { messageSid, err: errorText(err) },
+        { messageSid, err: errorText(err, this.secrets) },
         'formatProviderResponse failed; answering {}',
       );
       return {};
@@ -168,10 +191,10 @@ export class MessagingProvider {
         `${this.name} sendSms`,
       );
     } catch (err) {
-      if (err instanceof ProviderSendError) throw err;
-      const timedOut = err instanceof PluginTimeoutError;
+      const timedOut =
+        err instanceof PluginTimeoutError || (err instanceof ProviderSendError && err.timedOut);
       const providerResponse = (err as { providerResponse?: unknown }).providerResponse;
-      throw new ProviderSendError(errorText(err), providerResponse, timedOut);
+      throw new ProviderSendError(errorText(err, this.secrets), providerResponse, timedOut);
     }
     if (response === undefined) {
       throw new ProviderSendError(

@@ -1,9 +1,6 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
 import {
   type DynamicModule,
   type FactoryProvider,
-  Logger,
   Module,
   type ModuleMetadata,
   type Provider,
@@ -16,11 +13,12 @@ import {
   MESSAGING_MODULE_OPTIONS,
   MESSAGING_PROVIDERS,
 } from './messaging.constants';
-import type { PluginLogger } from './messaging-plugin.interface';
+import { collectSecrets } from '../common/redact';
 import { MessagingProvider } from './messaging-provider';
 import { MessagingProviderRegistry } from './messaging-provider.registry';
 import { loadPlugin } from './plugin-loader';
-import { ProviderHttpClient } from './provider-http.client';
+import { createPluginLogger } from './plugin-logger';
+import { ProviderHttpClient, providerAxiosConfig } from './provider-http.client';
 
 export interface MessagingModuleOptions {
   /** The parsed JAMBONES_MESSAGING entries, default first. */
@@ -42,18 +40,6 @@ export interface MessagingModuleAsyncOptions extends Pick<ModuleMetadata, 'impor
   inject?: FactoryProvider['inject'];
 }
 
-function pluginLogger(name: string): PluginLogger {
-  const logger = new Logger(`plugin:${name}`);
-  const text = (obj: unknown, msg?: string): string =>
-    msg ?? (typeof obj === 'string' ? obj : JSON.stringify(obj));
-  return {
-    info: (obj, msg) => logger.log(text(obj, msg)),
-    debug: (obj, msg) => logger.debug(text(obj, msg)),
-    warn: (obj, msg) => logger.warn(text(obj, msg)),
-    error: (obj, msg) => logger.error(text(obj, msg)),
-  };
-}
-
 function createProviders(
   options: MessagingModuleOptions,
   http: ProviderHttpClient,
@@ -66,7 +52,7 @@ function createProviders(
         isDefault: index === 0,
         plugin: loadPlugin(config, http, options.cwd),
         options: config.options,
-        logger: pluginLogger(config.name),
+        logger: createPluginLogger(config.name, collectSecrets(config.options)),
         timeoutMs: options.timeoutMs,
       }),
   );
@@ -99,12 +85,7 @@ export class MessagingModule {
               inject: options.inject ?? [],
             },
           ],
-          useFactory: (opts: MessagingModuleOptions) => ({
-            timeout: opts.timeoutMs,
-            maxRedirects: 0,
-            httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
-            httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256 }),
-          }),
+          useFactory: (opts: MessagingModuleOptions) => providerAxiosConfig(opts.timeoutMs),
         }),
       ],
       providers: [

@@ -1,57 +1,121 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { Injectable } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import { firstValueFrom } from 'rxjs';
-import type { AxiosError } from 'axios';
+import type { AxiosError, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { ProviderSendError } from './plugin-errors';
 
 export interface ProviderRequest {
   method: 'GET' | 'POST';
   url: string;
   auth?: { username: string; password: string };
+  /** Added to the query of `url`, each name and value percent-encoded on its own. */
   params?: URLSearchParams;
   json?: unknown;
-  /** Read the answer as text instead of JSON. */
+  /** The answer is text (any text is a success); otherwise it must be JSON. */
   text?: boolean;
+}
+
+/** The most of a provider's answer kept in an error, so that a huge error page stays small. */
+const MAX_KEPT_ANSWER = 2000;
+
+/** The axios configuration every provider request is made with. */
+export function providerAxiosConfig(timeoutMs: number): AxiosRequestConfig {
+  return {
+    timeout: timeoutMs,
+    maxRedirects: 0,
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  };
+}
+
+/**
+ * Percent-encodes with encodeURIComponent rather than as a form (URLSearchParams), so that a
+ * space is `%20`: a provider's CGI reads it the same whether or not it decodes '+' as a space.
+ */
+function withQuery(url: string, params: URLSearchParams): string {
+  const target = new URL(url);
+  const added = [...params]
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  if (added === '') return target.toString();
+  const existing = target.search.replace(/^\?/, '');
+  target.search = existing === '' ? added : `${existing}&${added}`;
+  return target.toString();
+}
+
+function charsetOf(res: AxiosResponse): string {
+  const type = res.headers['content-type'];
+  const match = /charset\s*=\s*"?([^";\s]+)/i.exec(typeof type === 'string' ? type : '');
+  return match?.[1]?.toLowerCase() ?? 'utf-8';
+}
+
+/** The body as text, or undefined when it is not text (binary, or not in its declared charset). */
+function decodeText(res: AxiosResponse): string | undefined {
+  const data: unknown = res.data;
+  const bytes = Buffer.isBuffer(data)
+    ? data
+    : data instanceof ArrayBuffer
+      ? Buffer.from(data)
+      : Buffer.alloc(0);
+  let text: string;
+  try {
+    text = new TextDecoder(charsetOf(res), { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return text.includes('\u0000') ? undefined : text;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** What the provider said, for an error: its JSON when it is JSON, else (some of) its text. */
+function answerForError(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined;
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : text.slice(0, MAX_KEPT_ANSWER);
 }
 
 /**
  * The one HTTP client the built-in plug-ins call providers with (keep-alive and a timeout come
- * from the HttpModule registration). A non-2xx answer, a timeout or a network error is thrown
- * as a `ProviderSendError` that carries the provider's answer and never the credentials.
+ * from `providerAxiosConfig`). A non-2xx answer, an answer that is not what the provider's API
+ * promises (not JSON, not text), a timeout or a network error is thrown as a `ProviderSendError`
+ * that carries the provider's answer and never the URL or the credentials.
  */
 @Injectable()
 export class ProviderHttpClient {
   constructor(private readonly http: HttpService) {}
 
   async request(req: ProviderRequest): Promise<unknown> {
-    let url = req.url;
-    if (req.params) {
-      const target = new URL(req.url);
-      for (const [k, v] of req.params) target.searchParams.append(k, v);
-      url = target.toString();
-    }
+    let url: string;
     try {
-      const res = await firstValueFrom(
+      url = req.params ? withQuery(req.url, req.params) : new URL(req.url).toString();
+    } catch {
+      throw new ProviderSendError('the provider "url" is not a valid URL');
+    }
+    let res: AxiosResponse;
+    try {
+      res = await firstValueFrom(
         this.http.request({
           method: req.method,
           url,
           auth: req.auth,
           data: req.json,
-          responseType: req.text ? 'text' : 'json',
-          transitional: {
-            silentJSONParsing: true,
-            forcedJSONParsing: !req.text,
-            clarifyTimeoutError: true,
-          },
+          // Bytes, decoded here: a body that is not what the API promises is then an error
+          // instead of a string passed off as the provider's answer.
+          responseType: 'arraybuffer',
+          transitional: { clarifyTimeoutError: true },
           validateStatus: () => true,
         }),
       );
-      if (res.status < 200 || res.status > 299) {
-        throw new ProviderSendError(`the provider answered HTTP ${res.status}`, res.data);
-      }
-      return res.data;
     } catch (err) {
-      if (err instanceof ProviderSendError) throw err;
       const e = err as AxiosError;
       const timedOut = e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED';
       throw new ProviderSendError(
@@ -62,6 +126,24 @@ export class ProviderHttpClient {
         timedOut,
       );
     }
+    const text = decodeText(res);
+    if (res.status < 200 || res.status > 299) {
+      throw new ProviderSendError(`the provider answered HTTP ${res.status}`, answerForError(text));
+    }
+    if (text === undefined) {
+      throw new ProviderSendError(
+        `the provider answered HTTP ${res.status} with a body that is not text`,
+      );
+    }
+    if (req.text) return text;
+    const parsed = text.trim() === '' ? { ok: false as const } : parseJson(text);
+    if (!parsed.ok) {
+      throw new ProviderSendError(
+        `the provider answered HTTP ${res.status} with a body that is not JSON`,
+        answerForError(text),
+      );
+    }
+    return parsed.value;
   }
 }
 

@@ -29,7 +29,7 @@ export class Com382Plugin implements MessagingPlugin {
 
   async sendSms(opts: PluginOptions, msg: StandardOutboundMessage): Promise<unknown> {
     const auth = (opts.auth ?? {}) as { username?: unknown; password?: unknown };
-    // URLSearchParams encodes every parameter, so '&', '#', '+' and '=' in a text arrive intact.
+    // Each value is percent-encoded on its own, so '&', '#', '+' and '=' in a text arrive intact.
     const params = new URLSearchParams();
     if (typeof auth.username === 'string') params.set('user', auth.username);
     if (typeof auth.password === 'string') params.set('pass', auth.password);
