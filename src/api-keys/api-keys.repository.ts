@@ -3,12 +3,36 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ApiKeyEntity } from '../database/entities';
 
+/**
+ * How long a key found by its hash is trusted without asking the database again. Every
+ * authenticated request looks its key up; a revocation is seen at once by this process and within
+ * this time by any other gateway process sharing the database.
+ */
+export const API_KEY_CACHE_TTL_MS = 5000;
+/** Bounds the cache; beyond it the cache starts over rather than grow. */
+const API_KEY_CACHE_MAX = 10_000;
+
 @Injectable()
 export class ApiKeysRepository {
+  private readonly byHash = new Map<string, { key: ApiKeyEntity; expiresAt: number }>();
+  /** Bumped on every removal, so that a lookup racing a revocation does not cache a dead key. */
+  private generation = 0;
+
   constructor(@InjectRepository(ApiKeyEntity) private readonly repo: Repository<ApiKeyEntity>) {}
 
-  findByTokenHash(tokenHash: string): Promise<ApiKeyEntity | null> {
-    return this.repo.findOneBy({ token_hash: tokenHash });
+  async findByTokenHash(tokenHash: string): Promise<ApiKeyEntity | null> {
+    const hit = this.byHash.get(tokenHash);
+    if (hit && hit.expiresAt > Date.now()) return hit.key;
+    const generation = this.generation;
+    const key = await this.repo.findOneBy({ token_hash: tokenHash });
+    // Only keys that exist are cached: unknown tokens are unbounded and must not fill memory.
+    if (key && generation === this.generation) {
+      if (this.byHash.size >= API_KEY_CACHE_MAX) this.byHash.clear();
+      this.byHash.set(tokenHash, { key, expiresAt: Date.now() + API_KEY_CACHE_TTL_MS });
+    } else {
+      this.byHash.delete(tokenHash);
+    }
+    return key;
   }
 
   findBySid(sid: string): Promise<ApiKeyEntity | null> {
@@ -21,12 +45,19 @@ export class ApiKeysRepository {
 
   async delete(sid: string): Promise<void> {
     await this.repo.delete({ sid });
+    this.forgetCached();
+  }
+
+  /** Drops every cached key; call after removing keys by any other path (an account deletion). */
+  forgetCached(): void {
+    this.generation += 1;
+    this.byHash.clear();
   }
 
   listByAccount(accountSid?: string): Promise<ApiKeyEntity[]> {
     return this.repo.find({
       where: accountSid ? { account_sid: accountSid } : {},
-      order: { created_at: 'ASC' },
+      order: { created_at: 'ASC', sid: 'ASC' },
     });
   }
 }

@@ -1,0 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MessagingHookViewDto } from './messaging-hook.dto';
+
+export class ApplicationDto {
+  @ApiProperty({ example: '6d2f8b3a-1c4e-4a7b-9d0e-2f3a4b5c6d7e', format: 'uuid' })
+  sid!: string;
+
+  @ApiProperty({ example: '9f3b1c2e-5a4d-4e6f-8a7b-1c2d3e4f5a6b', format: 'uuid' })
+  account_sid!: string;
+
+  @ApiProperty({ example: 'Support line' })
+  name!: string;
+
+  @ApiProperty({ type: MessagingHookViewDto, nullable: true })
+  messaging_hook!: MessagingHookViewDto | null;
+
+  @ApiProperty({ example: '2025-01-31T12:00:00.000Z', format: 'date-time' })
+  created_at!: string;
+}

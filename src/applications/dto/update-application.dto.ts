@@ -1,0 +1,42 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { UpdateMessagingHookDto } from './messaging-hook.dto';
+
+/** A partial update: absent fields keep their value. */
+export class UpdateApplicationDto {
+  @ApiPropertyOptional({ example: 'Support line (EU)', maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name?: string;
+
+  @ApiPropertyOptional({
+    example: '9f3b1c2e-5a4d-4e6f-8a7b-1c2d3e4f5a6b',
+    format: 'uuid',
+    description: 'Accepted only when it is the current account: applications do not change account',
+  })
+  @IsOptional()
+  @IsUUID()
+  account_sid?: string;
+
+  @ApiPropertyOptional({
+    type: UpdateMessagingHookDto,
+    nullable: true,
+    description: 'Changes the hook field by field; null removes the hook',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpdateMessagingHookDto)
+  messaging_hook?: UpdateMessagingHookDto | null;
+}
