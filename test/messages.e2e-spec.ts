@@ -791,3 +791,40 @@ describe('POST /v1/Accounts/{sid}/Messages without any provider configured', () 
     expect(log.body.data).toEqual([]);
   });
 });
+
+describe('POST /v1/Accounts/{sid}/Messages with BLOCK_PRIVATE_WEBHOOKS=true', () => {
+  const provider = new HttpStub();
+  let gw: TestApp;
+  beforeAll(async () => {
+    await provider.start();
+    gw = await createTestApp({
+      env: {
+        BLOCK_PRIVATE_WEBHOOKS: 'true',
+        JAMBONES_MESSAGING: JSON.stringify({
+          simwood: { module: 'simwood', options: { url: `${provider.url}/sms` } },
+        }),
+      },
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await provider.stop();
+  });
+
+  it.each(['http://127.0.0.1:9/status', 'http://10.1.2.3/status', 'http://localhost/status'])(
+    'refuses the status_hook %s before sending anything',
+    async (url) => {
+      const account = await createAccount(gw.baseUrl);
+      const res = await api(
+        gw.baseUrl,
+        'POST',
+        `/v1/Accounts/${account.sid}/Messages`,
+        { from: '13322060388', to: '15083084809', text: 'hi', status_hook: { url } },
+        account.apiKey,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.msg).toMatch(/^status_hook .*(loopback|private)/);
+      expect(provider.requests).toHaveLength(0);
+    },
+  );
+});

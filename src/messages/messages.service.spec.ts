@@ -76,7 +76,7 @@ describe('MessagesService.send', () => {
       messaging as unknown as MessagingService,
       repo as unknown as MessagesRepository,
       {} as WebhookDeliveriesRepository,
-      { checkAtDelivery: jest.fn().mockResolvedValue(undefined) } as unknown as WebhookUrlPolicy,
+      { assertAllowed: jest.fn().mockResolvedValue(undefined) } as unknown as WebhookUrlPolicy,
     );
   });
 

@@ -121,13 +121,7 @@ export class MessagesService {
       typeof raw === 'string'
         ? { url: raw, method: 'POST' }
         : { url: raw.url, method: raw.method?.toUpperCase() === 'GET' ? 'GET' : 'POST' };
-    try {
-      await this.urlPolicy.checkAtDelivery(target.url);
-    } catch (err) {
-      throw new BadRequestException({
-        msg: `status_hook: ${err instanceof Error ? err.message : String(err)}`,
-      });
-    }
+    await this.urlPolicy.assertAllowed(target.url, 'status_hook');
     return target;
   }
 
