@@ -78,6 +78,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * (a file, as a service manager would keep it), and it is ready once /health answers 200.
  */
 async function startGateway({
+  distDir,
   databaseUrl,
   adminKey,
   messaging,
@@ -85,8 +86,8 @@ async function startGateway({
   cpuProfDir,
   extraEnv = {},
 }) {
-  const main = path.join(ROOT, 'dist', 'main.js');
-  if (!fs.existsSync(main)) throw new Error('dist/main.js is missing: run `npm run build` first');
+  const main = path.join(distDir, 'main.js');
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const port = await freePort();
   const out = fs.openSync(logFile, 'a');
   const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, main] : [main];
