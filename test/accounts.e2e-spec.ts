@@ -203,6 +203,8 @@ describe('/v1/Accounts', () => {
       [{ name: 42 }, 'name'],
       [{ name: 'x', color: 'red' }, 'property color should not exist'],
       [{ name: 'x', webhook_secret: 'short' }, 'webhook_secret'],
+      [{ name: 'nul\u0000name' }, 'name must not contain NUL characters'],
+      [{ name: 'x', webhook_secret: 'secret\u0000secret' }, 'webhook_secret must not contain NUL'],
       [{ name: 'x', sid: '9f3b1c2e-5a4d-4e6f-8a7b-1c2d3e4f5a6b' }, 'property sid should not exist'],
       ['{"name":', ''],
     ];

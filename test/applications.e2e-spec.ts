@@ -207,6 +207,19 @@ describe('/v1/Applications', () => {
       [{ ...base, messaging_hook: 'https://a.example.com' }, 'messaging_hook'],
       [{ ...base, messaging_hook: [{ url: 'https://a.example.com' }] }, 'messaging_hook'],
       [{ account_sid: a.accountSid }, 'name'],
+      [{ ...base, name: 'a\u0000b' }, 'name must not contain NUL characters'],
+      [{ ...base, messaging_hook: { url: 'https://a.example.com/\u0000' } }, 'messaging_hook.url'],
+      [
+        { ...base, messaging_hook: { url: 'https://a.example.com', username: 'u\u0000' } },
+        'messaging_hook.username must not contain NUL characters',
+      ],
+      [
+        {
+          ...base,
+          messaging_hook: { url: 'https://a.example.com', username: 'u', password: '\u0000' },
+        },
+        'messaging_hook.password must not contain NUL characters',
+      ],
       [{ name: 'x' }, 'account_sid'],
       [{ ...base, account_sid: 'nope' }, 'account_sid must be a UUID'],
       [

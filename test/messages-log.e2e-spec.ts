@@ -183,6 +183,10 @@ describe('GET /v1/Accounts/{sid}/Messages[/{messageSid}]: the message log', () =
       ['?limit=201', /limit/],
       ['?limit=abc', /limit/],
       ['?cursor=not-a-cursor', /cursor/],
+      [
+        `?cursor=${Buffer.from(JSON.stringify({ c: '2026-01-01T00:00:00.000Z', s: 'x\u0000' })).toString('base64url')}`,
+        /cursor/,
+      ],
       ['?direction=sideways', /direction/],
       ['?status=lost', /status/],
       ['?number=hello', /number/],

@@ -361,6 +361,8 @@ describe('POST /v1/Accounts/{sid}/Messages', () => {
       ['neither text nor media', { from: '13322060388', to: '15083084809' }, 400, /text or media/],
       ['empty text and no media', { ...good, text: '' }, 400, /text or media/],
       ['text not a string', { ...good, text: 42 }, 400, /text must be a string/],
+      ['text with a NUL character', { ...good, text: 'a\u0000b' }, 400, /NUL/],
+      ['text with an unpaired surrogate', { ...good, text: 'a\ud800b' }, 400, /surrogate/],
       ['media not a URL', { ...good, media: 'picture.jpg' }, 400, /\bmedia\b/],
       [
         'media list with a non-URL',

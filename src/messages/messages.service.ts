@@ -52,6 +52,8 @@ const REJECTION_STATUS: Record<SendRejection, (msg: string) => HttpException> = 
 };
 
 const REPLAY_POLL_MS = 100;
+const STORED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const SID = /^[0-9a-f-]{1,36}$/;
 
 function encodeCursor(m: MessageEntity): string {
   return Buffer.from(JSON.stringify({ c: m.created_at, s: m.sid }), 'utf8').toString('base64url');
@@ -64,12 +66,8 @@ function decodeCursor(raw: string): Cursor {
       s?: unknown;
     };
     const { c, s } = parsed;
-    if (
-      typeof c === 'string' &&
-      !Number.isNaN(Date.parse(c)) &&
-      typeof s === 'string' &&
-      s.length <= 36
-    ) {
+    // Exactly the stored forms, so nothing else ever reaches the query.
+    if (typeof c === 'string' && STORED_TIME.test(c) && typeof s === 'string' && SID.test(s)) {
       return { createdAt: c, sid: s };
     }
   } catch {

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, MinLength } from 'class-validator';
+import { IsStoredText } from '../../common/stored-text.validator';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'Acme Corp', maxLength: 255 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsStoredText(255)
   name!: string;
 
   @ApiPropertyOptional({
@@ -17,8 +16,7 @@ export class CreateAccountDto {
     maxLength: 255,
   })
   @IsOptional()
-  @IsString()
+  @IsStoredText(255)
   @MinLength(8)
-  @MaxLength(255)
   webhook_secret?: string;
 }

@@ -1,10 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsStoredText } from '../../common/stored-text.validator';
 
 export class UpdateAccountDto {
   @ApiProperty({ example: 'Acme Corporation', maxLength: 255 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsStoredText(255)
   name!: string;
 }

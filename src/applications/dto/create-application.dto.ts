@@ -1,21 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { MessagingHookDto } from './messaging-hook.dto';
+import { IsStoredText } from '../../common/stored-text.validator';
 
 export class CreateApplicationDto {
   @ApiProperty({ example: 'Support line', maxLength: 255 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsStoredText(255)
   name!: string;
 
   @ApiProperty({ example: '9f3b1c2e-5a4d-4e6f-8a7b-1c2d3e4f5a6b', format: 'uuid' })

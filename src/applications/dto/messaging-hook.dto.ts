@@ -1,6 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsUrl, MaxLength, ValidateBy } from 'class-validator';
+import { IsStoredText } from '../../common/stored-text.validator';
 
 export const HOOK_METHODS = ['POST', 'GET'] as const;
 export type HookMethod = (typeof HOOK_METHODS)[number];
@@ -13,8 +15,28 @@ const HOOK_URL_OPTIONS = {
   require_tld: false,
   disallow_auth: true,
 };
-const HOOK_URL_MESSAGE =
-  '$property must be an http:// or https:// URL, without credentials (use username and password)';
+
+/** Control characters and spaces, which isURL lets through in a path but no client sends. */
+const hasControlCharacters = (value: string): boolean =>
+  [...value].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f);
+
+function IsHookUrl(): PropertyDecorator {
+  return applyDecorators(
+    IsUrl(HOOK_URL_OPTIONS, {
+      message:
+        '$property must be an http:// or https:// URL, without credentials (use username and password)',
+    }),
+    ValidateBy({
+      name: 'hasNoControlCharacters',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !hasControlCharacters(value),
+        defaultMessage: (args) =>
+          `${args?.property ?? 'url'} must not contain spaces or control characters`,
+      },
+    }),
+    MaxLength(2048),
+  );
+}
 
 const upperCase = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.toUpperCase() : value;
@@ -22,8 +44,7 @@ const upperCase = ({ value }: { value: unknown }): unknown =>
 /** The webhook that receives this application's inbound messages. */
 export class MessagingHookDto {
   @ApiProperty({ example: 'https://app.example.com/sms', maxLength: 2048 })
-  @IsUrl(HOOK_URL_OPTIONS, { message: HOOK_URL_MESSAGE })
-  @MaxLength(2048)
+  @IsHookUrl()
   url!: string;
 
   @ApiPropertyOptional({ enum: HOOK_METHODS, default: 'POST', example: 'POST' })
@@ -39,9 +60,7 @@ export class MessagingHookDto {
     description: 'HTTP Basic user',
   })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsStoredText(255)
   username?: string | null;
 
   @ApiPropertyOptional({
@@ -52,8 +71,7 @@ export class MessagingHookDto {
     writeOnly: true,
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @IsStoredText(255, { allowEmpty: true })
   password?: string | null;
 }
 
@@ -64,8 +82,7 @@ export class MessagingHookDto {
 export class UpdateMessagingHookDto {
   @ApiPropertyOptional({ example: 'https://app.example.com/sms/v2', maxLength: 2048 })
   @IsOptional()
-  @IsUrl(HOOK_URL_OPTIONS, { message: HOOK_URL_MESSAGE })
-  @MaxLength(2048)
+  @IsHookUrl()
   url?: string;
 
   @ApiPropertyOptional({ enum: HOOK_METHODS, example: 'GET' })
@@ -76,9 +93,7 @@ export class UpdateMessagingHookDto {
 
   @ApiPropertyOptional({ example: 'sms-hook', nullable: true, type: String, maxLength: 255 })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsStoredText(255)
   username?: string | null;
 
   @ApiPropertyOptional({
@@ -90,8 +105,7 @@ export class UpdateMessagingHookDto {
     description: 'Absent keeps the stored password; null removes it',
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @IsStoredText(255, { allowEmpty: true })
   password?: string | null;
 }
 

@@ -1,23 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { UpdateMessagingHookDto } from './messaging-hook.dto';
+import { IsStoredText } from '../../common/stored-text.validator';
 
 /** A partial update: absent fields keep their value. */
 export class UpdateApplicationDto {
   @ApiPropertyOptional({ example: 'Support line (EU)', maxLength: 255 })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsStoredText(255)
   name?: string;
 
   @ApiPropertyOptional({

@@ -51,6 +51,20 @@ export function IsHookTarget(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** NUL, which PostgreSQL refuses in text, or half of a surrogate pair, which no encoding can carry. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function textProblem(value: unknown, object: unknown): string | undefined {
+  if (value !== undefined && typeof value !== 'string') return 'text must be a string';
+  if (typeof value === 'string' && UNSTORABLE.test(value)) {
+    return 'text must not contain NUL characters or unpaired surrogates';
+  }
+  const media = (object as { media?: unknown } | undefined)?.media;
+  const hasMedia = typeof media === 'string' || (Array.isArray(media) && media.length > 0);
+  if ((typeof value !== 'string' || value === '') && !hasMedia) return 'text or media is required';
+  return undefined;
+}
+
 /**
  * On `text`: a message carries a non-empty text, media, or both. Checked on `text` so that the
  * error names the fields a caller can fix.
@@ -60,16 +74,10 @@ export function IsTextOrMedia(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'isTextOrMedia',
       validator: {
-        validate: (value: unknown, args?: ValidationArguments) => {
-          if (value !== undefined && typeof value !== 'string') return false;
-          const media = (args?.object as { media?: unknown } | undefined)?.media;
-          const hasMedia = typeof media === 'string' || (Array.isArray(media) && media.length > 0);
-          return (typeof value === 'string' && value !== '') || hasMedia;
-        },
+        validate: (value: unknown, args?: ValidationArguments) =>
+          textProblem(value, args?.object) === undefined,
         defaultMessage: (args?: ValidationArguments) =>
-          args?.value !== undefined && typeof args.value !== 'string'
-            ? 'text must be a string'
-            : 'text or media is required',
+          textProblem(args?.value, args?.object) ?? 'text is not valid',
       },
     },
     options,
