@@ -52,4 +52,36 @@ describe('GET /v1/MessagingProviders', () => {
     });
     expect(wrong.status).toBe(401);
   });
+
+  it('is documented in the OpenAPI document with its response schema and bearer auth', async () => {
+    const res = await fetch(`${gw.baseUrl}/docs-json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as any;
+    const op = doc.paths['/v1/MessagingProviders']?.get;
+    expect(op).toBeDefined();
+    expect(op.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(op.responses['200'].content['application/json'].schema).toEqual({
+      type: 'array',
+      items: { $ref: '#/components/schemas/MessagingProviderDto' },
+    });
+    for (const status of ['401', '403']) {
+      expect(op.responses[status].content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/ErrorResponseDto',
+      });
+    }
+    const dto = doc.components.schemas.MessagingProviderDto;
+    expect(Object.keys(dto.properties).sort()).toEqual(
+      ['capabilities', 'default', 'module', 'name', 'options'].sort(),
+    );
+    expect(dto.required.sort()).toEqual(['capabilities', 'default', 'module', 'name', 'options']);
+    expect(dto.properties.capabilities).toEqual({
+      $ref: '#/components/schemas/ProviderCapabilitiesDto',
+    });
+    expect(doc.components.schemas.ProviderCapabilitiesDto.properties).toEqual({
+      receive: expect.objectContaining({ type: 'boolean' }),
+      send: expect.objectContaining({ type: 'boolean' }),
+      customInboundResponse: expect.objectContaining({ type: 'boolean' }),
+    });
+  });
 });

@@ -21,7 +21,10 @@ export class MessagingProvidersController {
 
   @Get()
   @ApiOperation({ summary: 'The configured SMS providers, default first, with secrets redacted' })
-  @ApiOkResponse({ type: [MessagingProviderDto] })
+  @ApiOkResponse({
+    type: [MessagingProviderDto],
+    description: 'Every provider of JAMBONES_MESSAGING in its order; the first is the default',
+  })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No or an invalid bearer token' })
   @ApiForbiddenResponse({
     type: ErrorResponseDto,

@@ -5,11 +5,12 @@ describe('createPluginLogger', () => {
   let written: Array<[string, string]>;
   beforeEach(() => {
     written = [];
-    for (const level of ['log', 'debug', 'warn', 'error'] as const) {
-      jest
-        .spyOn(Logger.prototype, level)
-        .mockImplementation((message: unknown) => void written.push([level, String(message)]));
-    }
+    const keep = (level: string) => (message: unknown) =>
+      void written.push([level, String(message)]);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(keep('log'));
+    jest.spyOn(Logger.prototype, 'debug').mockImplementation(keep('debug'));
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(keep('warn'));
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(keep('error'));
   });
   afterEach(() => jest.restoreAllMocks());
 
