@@ -67,6 +67,9 @@ export interface ReceiveResult {
   providerAnswer: unknown;
 }
 
+/** The width of the stored `from` number (messages.from). */
+const MAX_NUMBER_LENGTH = 64;
+
 /** Provider answers often name the provider's own id of the message under one of these keys. */
 const PROVIDER_ID_KEYS = ['id', 'messageId', 'message_id', 'messageID', 'sid', 'receipt', 'uuid', 'reference'];
 
@@ -232,6 +235,14 @@ export class MessagingService implements OnModuleInit {
     }
     const norm = (n: string): string => this.normalize(n) ?? n.replace(/\D/g, '');
     const from = norm(inbound.from);
+    // What the messages table can hold, the same on every database engine (PostgreSQL refuses
+    // a NUL in text, and a number wider than its column).
+    if (from.length > MAX_NUMBER_LENGTH) {
+      throw new ReceiveRejectedError('untranslatable', `"from" is not a phone number (${from.length} digits)`);
+    }
+    if (inbound.text.includes('\u0000')) {
+      throw new ReceiveRejectedError('untranslatable', 'the text holds a NUL character');
+    }
     const to = inbound.to.map(norm);
     const cc = inbound.cc.map(norm);
     const route = await this.numbers.findRoute([...to, ...cc]);
