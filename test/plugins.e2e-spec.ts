@@ -429,3 +429,55 @@ describe.each(WAYS)('the npm originals loaded by $way', ({ module, cwd }) => {
     });
   });
 });
+
+describe('a plug-in written from the seed contract (plain JS, async, three-argument)', () => {
+  const options = () => ({ url: `${stub.url}/acme/send`, apiKey: 'acme-api-key-1' });
+
+  it('translates with the url it is given and keeps only the standard fields', async () => {
+    const { provider } = load(
+      'acme',
+      './seed-contract.js',
+      join(ROOT, 'test/fixtures/plugins'),
+      options(),
+    );
+    expect(
+      await provider.translateInbound('/v1/messaging/acme', {
+        id: 'acme-77',
+        sender: '15083084809',
+        receivers: ['15085710838'],
+        body: 'Hi',
+      }),
+    ).toEqual({
+      messageSid: 'acme-77',
+      from: '15083084809',
+      to: ['15085710838'],
+      cc: [],
+      text: 'Hi',
+      media: [],
+    });
+    expect(await provider.inboundResponse('sid-3')).toEqual({ acknowledged: 'sid-3' });
+  });
+
+  it('sends with its own HTTP call and the logger it was given', async () => {
+    const { provider, logger } = load(
+      'acme',
+      join(ROOT, 'test/fixtures/plugins/seed-contract.js'),
+      ROOT,
+      options(),
+    );
+    expect(
+      await provider.send({ from: '15085710838', to: '15083084809', text: 'Thank you.' }),
+    ).toEqual({ id: 'provider-id-1' });
+    const req = stub.requests[0]!;
+    expect(req.path).toBe('/acme/send');
+    expect(req.headers['x-api-key']).toBe('acme-api-key-1');
+    expect(req.raw).toBe('{"sender":"15085710838","receiver":"15083084809","body":"Thank you."}');
+    expect(logger.lines).toEqual([expect.stringContaining('sent through Acme')]);
+  });
+
+  it('a failure it throws is a ProviderSendError', async () => {
+    stub.handler = (_req, res) => json(res, 502, {});
+    const { provider } = load('acme', './test/fixtures/plugins/seed-contract.js', ROOT, options());
+    expect((await sendFailure(provider, ['acme-api-key-1'])).message).toBe('Acme answered 502');
+  });
+});

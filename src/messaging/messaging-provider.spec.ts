@@ -314,6 +314,25 @@ describe('MessagingProvider', () => {
     });
   });
 
+  it('takes configured secrets out of the provider answer, on success and on failure', async () => {
+    const options = {
+      url: 'https://api.example/send',
+      auth: { username: 'u', password: 'echoed-pass' },
+    };
+    const echo = { request: 'user=u&pass=echoed-pass', list: ['echoed-pass'], status: 1 };
+    const ok = provider(plugin({ sendSms: () => echo }), options);
+    expect(await ok.send(OUTBOUND)).toEqual({
+      request: 'user=u&pass=[REDACTED]',
+      list: ['[REDACTED]'],
+      status: 1,
+    });
+    const failure = Object.assign(new Error('refused'), { providerResponse: echo.request });
+    const err = await sendError(
+      provider(plugin({ sendSms: () => Promise.reject(failure) }), options),
+    );
+    expect(err.providerResponse).toBe('user=u&pass=[REDACTED]');
+  });
+
   describe('options', () => {
     it('hands the plug-in its options plus a logger with info, debug and error', async () => {
       let seen: PluginOptions | undefined;

@@ -65,6 +65,26 @@ function errorText(err: unknown, secrets: readonly string[]): string {
   return line.trim() === '' ? 'failed without a reason' : line;
 }
 
+/**
+ * A provider's answer with the provider's configured secrets taken out of every string: it is
+ * stored and shown to API callers, and some providers echo the request (credentials included).
+ */
+function withoutSecrets(value: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return redactValues(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v, secrets));
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, withoutSecrets(v, secrets)]),
+    );
+  }
+  return value;
+}
+
 function stringList(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return value === '' ? [] : [value];
@@ -194,13 +214,17 @@ export class MessagingProvider {
       const timedOut =
         err instanceof PluginTimeoutError || (err instanceof ProviderSendError && err.timedOut);
       const providerResponse = (err as { providerResponse?: unknown }).providerResponse;
-      throw new ProviderSendError(errorText(err, this.secrets), providerResponse, timedOut);
+      throw new ProviderSendError(
+        errorText(err, this.secrets),
+        withoutSecrets(providerResponse, this.secrets),
+        timedOut,
+      );
     }
     if (response === undefined) {
       throw new ProviderSendError(
         `the ${this.name} plug-in returned no response: the send is not confirmed`,
       );
     }
-    return response;
+    return withoutSecrets(response, this.secrets);
   }
 }
