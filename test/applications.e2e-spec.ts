@@ -325,3 +325,41 @@ describe('/v1/Applications', () => {
     expect((await rest(gw.baseUrl, 'DELETE', `/v1/Applications/${sid}`)).status).toBe(204);
   });
 });
+
+describe('/v1/Applications with BLOCK_PRIVATE_WEBHOOKS=true', () => {
+  let gw: TestApp;
+  let accountSid: string;
+  beforeAll(async () => {
+    gw = await createTestApp({ env: { BLOCK_PRIVATE_WEBHOOKS: 'true' } });
+    accountSid = (await accountWithKey(gw.baseUrl)).accountSid;
+  });
+  afterAll(() => gw.close());
+
+  it.each([
+    'http://127.0.0.1:3000/sms',
+    'http://10.1.2.3/sms',
+    'http://192.168.0.10/sms',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/sms',
+    'http://localhost/sms',
+  ])('refuses the hook URL %s (400 naming messaging_hook.url)', async (url) => {
+    const res = await rest(gw.baseUrl, 'POST', '/v1/Applications', {
+      body: { name: 'x', account_sid: accountSid, messaging_hook: { url } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.msg).toMatch(/^messaging_hook\.url .*(loopback|private|link-local)/);
+  });
+
+  it('accepts a public address, and refuses a change to a private one', async () => {
+    const sid = await createApplication(gw.baseUrl, accountSid, {
+      url: 'https://93.184.216.34/sms',
+    });
+    const res = await rest(gw.baseUrl, 'PUT', `/v1/Applications/${sid}`, {
+      body: { messaging_hook: { url: 'http://127.0.0.1/sms' } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.msg).toContain('messaging_hook.url');
+    const read = await rest(gw.baseUrl, 'GET', `/v1/Applications/${sid}`);
+    expect(read.body.messaging_hook.url).toBe('https://93.184.216.34/sms');
+  });
+});

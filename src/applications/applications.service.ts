@@ -10,6 +10,7 @@ import { assertAccountAccess, type Principal, scopedAccountSid } from '../auth/p
 import { nowIso } from '../common/time';
 import type { ApplicationEntity } from '../database/entities';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { type ApplicationPatch, ApplicationsRepository } from './applications.repository';
 import type { ApplicationDto } from './dto/application.dto';
 import type { CreateApplicationDto } from './dto/create-application.dto';
@@ -84,6 +85,7 @@ export class ApplicationsService {
     private readonly applications: ApplicationsRepository,
     private readonly accounts: AccountsService,
     private readonly numbers: PhoneNumbersService,
+    private readonly urlPolicy: WebhookUrlPolicy,
   ) {}
 
   async create(principal: Principal, dto: CreateApplicationDto): Promise<{ sid: string }> {
@@ -97,6 +99,9 @@ export class ApplicationsService {
       : NO_HOOK;
     assertCredentials(hook);
     await this.accounts.assertUsable(principal, dto.account_sid);
+    if (hook.messaging_hook_url) {
+      await this.urlPolicy.assertAllowed(hook.messaging_hook_url, 'messaging_hook.url');
+    }
     const sid = randomUUID();
     await this.applications.insert({
       sid,
@@ -131,7 +136,12 @@ export class ApplicationsService {
     const patch: ApplicationPatch = {};
     if (dto.name !== undefined) patch.name = dto.name;
     if (dto.messaging_hook === null) Object.assign(patch, NO_HOOK);
-    else if (dto.messaging_hook) Object.assign(patch, mergeHook(current, dto.messaging_hook));
+    else if (dto.messaging_hook) {
+      Object.assign(patch, mergeHook(current, dto.messaging_hook));
+      if (dto.messaging_hook.url) {
+        await this.urlPolicy.assertAllowed(dto.messaging_hook.url, 'messaging_hook.url');
+      }
+    }
     if (Object.keys(patch).length > 0) {
       try {
         await this.applications.update(sid, patch);
