@@ -1,13 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
 import { UpdateMessagingHookDto } from './messaging-hook.dto';
 import { IsStoredText } from '../../common/stored-text.validator';
 
 /** A partial update: absent fields keep their value. */
 export class UpdateApplicationDto {
   @ApiPropertyOptional({ example: 'Support line (EU)', maxLength: 255 })
-  @IsOptional()
+  // Only an absent name is optional: null would reach the database's NOT NULL column.
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsStoredText(255)
   name?: string;
 

@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 
 /** A partial update: absent fields keep their value. */
 export class UpdatePhoneNumberDto {
   @ApiPropertyOptional({ example: '+15085710839', description: 'A new number, normalised' })
-  @IsOptional()
+  // Only an absent number is optional: null is not a number, and must be refused here.
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
