@@ -151,8 +151,8 @@ describe('inbound SMS: provider -> gateway -> application -> message verb -> pro
         expect(Object.fromEntries(req.query)).toEqual({
           user: 'cu',
           pass: 'cp',
-          source: '13393646057',
-          destination: '15083084809',
+          source: '3393646057',
+          destination: '5083084809',
           message: 'Thank you & goodbye #1 +',
         });
       },

@@ -233,7 +233,7 @@ describe('POST /v1/Accounts/{sid}/Messages', () => {
       expect(req.method).toBe('GET');
       expect(req.raw).toBe('');
       expect(req.url).toBe(
-        `/sendsms.cgi?user=cu&pass=${COM382_PASS}&source=13322060388&destination=15083084809` +
+        `/sendsms.cgi?user=cu&pass=${COM382_PASS}&source=3322060388&destination=5083084809` +
           '&message=Tom%20%26%20Jerry%20%231%20%2B%202%3D3%3F%20100%25%20ok',
       );
       expect(req.query.get('message')).toBe(text);

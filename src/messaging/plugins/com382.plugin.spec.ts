@@ -7,7 +7,7 @@ import {
   refusedUrl,
 } from '../../../test/utils/provider-kit';
 import { ProviderSendError } from '../plugin-errors';
-import { Com382Plugin } from './com382.plugin';
+import { Com382Plugin, toNorthAmericanNational } from './com382.plugin';
 
 /** Exactly as provider-formats.md shows 382com posting inbound messages. */
 const INBOUND_SMS =
@@ -119,13 +119,14 @@ describe('Com382Plugin', () => {
       expect([...req.query]).toEqual([
         ['user', USER],
         ['pass', PASSWORD],
-        ['source', '15085710838'],
-        ['destination', '15083084809'],
+        // 382com numbers are 10-digit North American national numbers.
+        ['source', '5085710838'],
+        ['destination', '5083084809'],
         ['message', 'Thank you.'],
       ]);
       expect(req.url).toBe(
-        '/sendsms.cgi?user=c382-user&pass=c382-pass%26word%3D1&source=15085710838' +
-          '&destination=15083084809&message=Thank%20you.',
+        '/sendsms.cgi?user=c382-user&pass=c382-pass%26word%3D1&source=5085710838' +
+          '&destination=5083084809&message=Thank%20you.',
       );
       expect(req.headers.authorization).toBeUndefined();
       expect(req.headers['content-type']).toBeUndefined();
@@ -162,7 +163,7 @@ describe('Com382Plugin', () => {
         const req = stub.requests[0]!;
         expect(req.query.get('message')).toBe('a&b=c #1 +');
         expect(req.url.endsWith('&message=a%26b%3Dc%20%231%20%2B')).toBe(true);
-        expect(req.query.get('source')).toBe('15085710838');
+        expect(req.query.get('source')).toBe('5085710838');
       });
 
       it('sends without options.auth instead of crashing', async () => {
@@ -246,5 +247,14 @@ describe('Com382Plugin', () => {
         expect(err.message).toBe('the provider "url" is not a valid URL');
       });
     });
+  });
+});
+
+describe('toNorthAmericanNational', () => {
+  it('drops the country code of an 11-digit North American number only', () => {
+    expect(toNorthAmericanNational('15085710838')).toBe('5085710838');
+    expect(toNorthAmericanNational('5085710838')).toBe('5085710838');
+    expect(toNorthAmericanNational('447700900123')).toBe('447700900123');
+    expect(toNorthAmericanNational('25085710838')).toBe('25085710838');
   });
 });

@@ -6,6 +6,11 @@ import type {
 } from '../messaging-plugin.interface';
 import { requireUrl, type ProviderHttpClient } from '../provider-http.client';
 
+/** 382com works with 10-digit North American numbers: `15085710838` goes out as `5085710838`. */
+export function toNorthAmericanNational(number: string): string {
+  return /^1\d{10}$/.test(number) ? number.slice(1) : number;
+}
+
 /** 382 Communications: JSON (or form) inbound with 10-digit numbers, an HTTP GET outbound. */
 export class Com382Plugin implements MessagingPlugin {
   constructor(private readonly http: ProviderHttpClient) {}
@@ -33,8 +38,8 @@ export class Com382Plugin implements MessagingPlugin {
     const params = new URLSearchParams();
     if (typeof auth.username === 'string') params.set('user', auth.username);
     if (typeof auth.password === 'string') params.set('pass', auth.password);
-    params.set('source', msg.from);
-    params.set('destination', msg.to);
+    params.set('source', toNorthAmericanNational(msg.from));
+    params.set('destination', toNorthAmericanNational(msg.to));
     const fileUrl = msg.media?.[0];
     if (fileUrl) params.set('file_url', fileUrl);
     else params.set('message', msg.text ?? '');
