@@ -2,13 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
-import {
-  AccountEntity,
-  ApplicationEntity,
-  DeliveryAttemptEntity,
-  WebhookDeliveryEntity,
-} from '../database/entities';
+import { WebhookDeliveryEntity } from '../database/entities';
 import { nowIso } from '../common/time';
+import { columnList, DirectSql, type Param, placeholders } from '../database/direct-sql';
 
 export interface HookCredentials {
   username: string | null;
@@ -23,23 +19,60 @@ export interface AttemptRecord {
   durationMs: number;
 }
 
-/** The outbox of calls owed to applications, and the record of every attempt. */
+export const DELIVERY_COLUMNS = [
+  'id', 'message_sid', 'account_sid', 'application_sid', 'kind', 'url', 'method', 'payload', 'state', 'attempts',
+  'next_attempt_at', 'locked_until', 'last_error', 'created_at', 'updated_at',
+] as const;
+
+/** A delivery's values in the order of DELIVERY_COLUMNS. */
+export function deliveryParams(d: WebhookDeliveryEntity): Param[] {
+  return [
+    d.id, d.message_sid, d.account_sid, d.application_sid, d.kind, d.url, d.method, d.payload, d.state, d.attempts,
+    d.next_attempt_at, d.locked_until, d.last_error, d.created_at, d.updated_at,
+  ];
+}
+
+const ATTEMPT_COLUMNS = ['id', 'delivery_id', 'message_sid', 'attempt', 'status_code', 'error', 'duration_ms', 'created_at'] as const;
+
+/**
+ * The outbox of calls owed to applications, and the record of every attempt. What every delivery
+ * runs (store it, read its credentials, finish an attempt) is plain SQL through `DirectSql`.
+ */
 @Injectable()
 export class WebhookDeliveriesRepository {
   private readonly postgres: boolean;
+  private readonly sql: DirectSql;
+  private readonly statements: { insert: string; credentials: string; finishUpdate: string; finishInsert: string; finishPg: string };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(WebhookDeliveryEntity) private readonly deliveries: Repository<WebhookDeliveryEntity>,
-    @InjectRepository(DeliveryAttemptEntity) private readonly attempts: Repository<DeliveryAttemptEntity>,
-    @InjectRepository(ApplicationEntity) private readonly applications: Repository<ApplicationEntity>,
-    @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
   ) {
     this.postgres = db.options.type === 'postgres';
+    this.sql = new DirectSql(db);
+    const engine = this.sql.engine;
+    const p = (n: number): string => (this.postgres ? `$${n}` : '?');
+    const update =
+      `UPDATE webhook_deliveries SET state = ${p(1)}, attempts = ${p(2)}, next_attempt_at = ${p(3)}, locked_until = NULL, ` +
+      `last_error = ${p(4)}, updated_at = ${p(5)} WHERE id = ${p(6)} AND state = 'pending' AND locked_until = ${p(7)}`;
+    const insertAttempt = `INSERT INTO delivery_attempts (${columnList(ATTEMPT_COLUMNS)}) VALUES (${placeholders(engine, ATTEMPT_COLUMNS.length, 8)})`;
+    this.statements = {
+      insert: `INSERT INTO webhook_deliveries (${columnList(DELIVERY_COLUMNS)}) VALUES (${placeholders(engine, DELIVERY_COLUMNS.length)})`,
+      // SQLite is given the application's sid twice, PostgreSQL reuses $2.
+      credentials:
+        `SELECT (SELECT webhook_secret FROM accounts WHERE sid = ${p(1)}) AS webhook_secret, ` +
+        `(SELECT messaging_hook_username FROM applications WHERE sid = ${p(2)}) AS username, ` +
+        `(SELECT messaging_hook_password FROM applications WHERE sid = ${p(2)}) AS password`,
+      finishUpdate: update,
+      finishInsert: insertAttempt,
+      // Both at once on PostgreSQL: one statement, one round trip.
+      finishPg: `WITH u AS (${update} RETURNING 1), a AS (${insertAttempt}) SELECT count(*)::int AS n FROM u`,
+    };
   }
 
   async insert(delivery: WebhookDeliveryEntity): Promise<void> {
-    await this.deliveries.insert(delivery);
+    if (this.postgres) await this.sql.pg(this.statements.insert, deliveryParams(delivery));
+    else this.sql.run(this.statements.insert, deliveryParams(delivery));
   }
 
   /**
@@ -82,53 +115,46 @@ export class WebhookDeliveriesRepository {
   ): Promise<boolean> {
     const { delivery } = attempt;
     const now = nowIso();
-    return this.db.transaction(async (em) => {
-      const result = await em
-        .createQueryBuilder()
-        .update(WebhookDeliveryEntity)
-        .set({
-          state: outcome.state,
-          attempts: delivery.attempts + 1,
-          next_attempt_at: outcome.nextAttemptAt ?? delivery.next_attempt_at,
-          locked_until: null,
-          last_error: attempt.error ?? (attempt.statusCode !== null && outcome.state !== 'delivered' ? `HTTP ${attempt.statusCode}` : null),
-          updated_at: now,
-        })
-        .where('id = :id AND state = :pending AND locked_until = :lease', {
-          id: delivery.id,
-          pending: 'pending',
-          lease: delivery.locked_until,
-        })
-        .execute();
-      await em.insert(DeliveryAttemptEntity, {
-        id: randomUUID(),
-        delivery_id: delivery.id,
-        message_sid: delivery.message_sid,
-        attempt: delivery.attempts + 1,
-        status_code: attempt.statusCode,
-        error: attempt.error,
-        duration_ms: Math.round(attempt.durationMs),
-        created_at: now,
-      });
-      return Boolean(result.affected);
+    const update: Param[] = [
+      outcome.state,
+      delivery.attempts + 1,
+      outcome.nextAttemptAt ?? delivery.next_attempt_at,
+      attempt.error ?? (attempt.statusCode !== null && outcome.state !== 'delivered' ? `HTTP ${attempt.statusCode}` : null),
+      now,
+      delivery.id,
+      delivery.locked_until,
+    ];
+    const record: Param[] = [
+      randomUUID(),
+      delivery.id,
+      delivery.message_sid,
+      delivery.attempts + 1,
+      attempt.statusCode,
+      attempt.error,
+      Math.round(attempt.durationMs),
+      now,
+    ];
+    if (this.postgres) {
+      const { rows } = await this.sql.pg<{ n: number }>(this.statements.finishPg, [...update, ...record]);
+      return (rows[0]?.n ?? 0) > 0;
+    }
+    return this.sql.transaction(() => {
+      const changed = this.sql.run(this.statements.finishUpdate, update);
+      this.sql.run(this.statements.finishInsert, record);
+      return changed > 0;
     });
   }
 
   /** The application's Basic credentials and the account's signing secret, read at delivery time. */
   async credentials(accountSid: string, applicationSid: string | null): Promise<HookCredentials> {
-    const [account, application] = await Promise.all([
-      this.accounts.findOne({ where: { sid: accountSid }, select: { sid: true, webhook_secret: true } }),
-      applicationSid
-        ? this.applications.findOne({
-            where: { sid: applicationSid },
-            select: { sid: true, messaging_hook_username: true, messaging_hook_password: true },
-          })
-        : Promise.resolve(null),
-    ]);
+    type Row = { webhook_secret: string | null; username: string | null; password: string | null };
+    const row = this.postgres
+      ? (await this.sql.pg<Row>(this.statements.credentials, [accountSid, applicationSid])).rows[0]
+      : this.sql.get<Row>(this.statements.credentials, [accountSid, applicationSid, applicationSid]);
     return {
-      username: application?.messaging_hook_username ?? null,
-      password: application?.messaging_hook_password ?? null,
-      webhookSecret: account?.webhook_secret ?? null,
+      username: row?.username ?? null,
+      password: row?.password ?? null,
+      webhookSecret: row?.webhook_secret ?? null,
     };
   }
 
