@@ -151,6 +151,13 @@ describe('/v1/Applications', () => {
     expect(anonymous.body.messaging_hook).toMatchObject({ username: null, has_password: false });
     expect((await stored(sid))?.messaging_hook_password).toBeNull();
 
+    for (const field of ['url', 'method']) {
+      const res = await put({ messaging_hook: { [field]: null } });
+      expect([field, res.status]).toEqual([field, 400]);
+      expect(res.body.msg).toContain(`messaging_hook.${field}`);
+    }
+    expect((await put({})).body.messaging_hook.url).toBe('https://two.example.com/x');
+
     const lonePassword = await put({ messaging_hook: { password: 'x' } });
     expect(lonePassword.status).toBe(400);
     expect(lonePassword.body.msg).toContain('username');

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsUrl, MaxLength, ValidateBy } from 'class-validator';
+import { IsIn, IsOptional, IsUrl, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 import { IsStoredText } from '../../common/stored-text.validator';
 
 export const HOOK_METHODS = ['POST', 'GET'] as const;
@@ -76,17 +76,18 @@ export class MessagingHookDto {
 }
 
 /**
- * A change to the hook, field by field: an absent field keeps its value, null clears it
- * (clearing the username clears the password too). `url` is needed only when there is no hook yet.
+ * A change to the hook, field by field: an absent field keeps its value; null clears the username
+ * or the password (clearing the username clears the password too), while `url` and `method` cannot
+ * be null. `url` is needed only when there is no hook yet.
  */
 export class UpdateMessagingHookDto {
   @ApiPropertyOptional({ example: 'https://app.example.com/sms/v2', maxLength: 2048 })
-  @IsOptional()
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsHookUrl()
   url?: string;
 
   @ApiPropertyOptional({ enum: HOOK_METHODS, example: 'GET' })
-  @IsOptional()
+  @ValidateIf((_dto, value) => value !== undefined)
   @Transform(upperCase)
   @IsIn(HOOK_METHODS)
   method?: HookMethod;
