@@ -151,6 +151,9 @@ describe('/v1/Applications', () => {
     expect(anonymous.body.messaging_hook).toMatchObject({ username: null, has_password: false });
     expect((await stored(sid))?.messaging_hook_password).toBeNull();
 
+    const nullAccount = await put({ account_sid: null });
+    expect(nullAccount.status).toBe(400);
+    expect(nullAccount.body.msg).toContain('account_sid');
     for (const field of ['url', 'method']) {
       const res = await put({ messaging_hook: { [field]: null } });
       expect([field, res.status]).toEqual([field, 400]);

@@ -212,6 +212,11 @@ describe('/v1/PhoneNumbers', () => {
       body: { application_sid: bApp },
     });
     expect(reassign.status).toBe(422);
+    const nullAccount = await rest(gw.baseUrl, 'PUT', `/v1/PhoneNumbers/${ok.body.sid}`, {
+      body: { account_sid: null },
+    });
+    expect(nullAccount.status).toBe(400);
+    expect(nullAccount.body.msg).toContain('account_sid');
     const move = await rest(gw.baseUrl, 'PUT', `/v1/PhoneNumbers/${ok.body.sid}`, {
       body: { account_sid: b.accountSid },
     });

@@ -17,7 +17,7 @@ export class UpdateApplicationDto {
     format: 'uuid',
     description: 'Accepted only when it is the current account: applications do not change account',
   })
-  @IsOptional()
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsUUID()
   account_sid?: string;
 

@@ -27,7 +27,7 @@ export class UpdatePhoneNumberDto {
     format: 'uuid',
     description: 'Accepted only when it is the current account: numbers do not change account',
   })
-  @IsOptional()
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsUUID()
   account_sid?: string;
 }
