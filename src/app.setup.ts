@@ -1,6 +1,6 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { INestApplication } from '@nestjs/common';
+import { BadRequestException, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/environment';
@@ -13,6 +13,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
     type: ['application/json', 'application/*+json'],
   });
   express.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: true });
+  express.use(refuseDeepBodies);
   express.disable('x-powered-by');
   express.set('trust proxy', 'loopback');
   app.enableShutdownHooks();
@@ -34,6 +35,37 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** Far deeper than any request or provider payload; validation recurses and must not overflow. */
+const MAX_BODY_DEPTH = 32;
+
+function deeperThan(value: unknown, limit: number): boolean {
+  // Iterative, so that measuring a hostile body cannot overflow the stack either.
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function refuseDeepBodies(
+  req: { body?: unknown },
+  _res: unknown,
+  next: (err?: unknown) => void,
+): void {
+  if (typeof req.body === 'object' && req.body !== null && deeperThan(req.body, MAX_BODY_DEPTH)) {
+    next(
+      new BadRequestException({
+        msg: `the request body is nested more than ${MAX_BODY_DEPTH} levels deep`,
+      }),
+    );
+    return;
+  }
+  next();
 }
 
 /**

@@ -145,11 +145,21 @@ describe('fuzz: /v1/Accounts/{sid}/Messages', () => {
               },
               body: JSON.stringify(body),
             },
-            body.status_hook !== undefined,
+            body.status_hook !== undefined && body.status_hook !== null,
           );
         },
       ),
-      fuzzParams(200),
+      {
+        ...fuzzParams<[Record<string, unknown>, 'admin' | 'tenant', string | undefined]>(200),
+        // Found by this property once: null for an optional field reached the code as a value.
+        examples: (['status_hook', 'provider', 'carrier', 'media', 'text'] as const).map(
+          (field): [Record<string, unknown>, 'admin', undefined] => [
+            { ...valid(), [field]: null },
+            'admin',
+            undefined,
+          ],
+        ),
+      },
     );
   }, 60_000);
 

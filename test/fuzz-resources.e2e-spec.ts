@@ -8,6 +8,7 @@ import {
   assertRefusal,
   badPathParam,
   countRows,
+  deepJson,
   fuzzParams,
   garbageBody,
   garbageHeaders,
@@ -235,6 +236,24 @@ describe('fuzz: resources', () => {
       );
     },
     60_000,
+  );
+
+  it.each(bodyRoutes)(
+    '%s: bodies nested thousands of levels deep are a 400 {msg}',
+    async (name) => {
+      const route = routes()[name]!;
+      for (const body of deepJson(5000)) {
+        const req: RawRequest = {
+          method: route.method,
+          path: route.path(targetOf(name)),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+          body,
+        };
+        const answer = await rawRequest(gw.baseUrl, req);
+        assertRefusal(answer, req);
+        expect(answer.status).toBe(400);
+      }
+    },
   );
 
   it('the valid bodies used above are accepted, so the properties reach the storing code', async () => {

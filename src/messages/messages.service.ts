@@ -113,8 +113,11 @@ export class MessagesService {
     await this.accounts.get(principal, accountSid);
   }
 
-  private async statusHook(raw: SendMessageDto['status_hook']): Promise<HookTarget | undefined> {
-    if (raw === undefined) return undefined;
+  private async statusHook(
+    raw: SendMessageDto['status_hook'] | null,
+  ): Promise<HookTarget | undefined> {
+    // Validation lets null through as "absent", like the other optional fields.
+    if (raw === undefined || raw === null) return undefined;
     const target: HookTarget =
       typeof raw === 'string'
         ? { url: raw, method: 'POST' }
