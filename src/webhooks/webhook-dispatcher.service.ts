@@ -7,9 +7,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { HttpService } from '@nestjs/axios';
-import { firstValueFrom } from 'rxjs';
-import type { AxiosError } from 'axios';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 import type { DeliveryKind, WebhookDeliveryEntity } from '../database/entities/webhook-delivery.entity';
 import { isoIn, nowIso } from '../common/time';
@@ -18,6 +15,7 @@ import { toQueryString, type HookTarget } from './hook-target';
 import { jambonzSignature } from './webhook-signature';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookUrlPolicy } from './webhook-url.policy';
+import { WebhookCallError, WebhookHttpClient } from './webhook-http.client';
 
 export interface NewDelivery {
   kind: DeliveryKind;
@@ -46,7 +44,6 @@ interface AttemptResult {
 }
 
 const RETRYABLE_4XX = new Set([408, 429]);
-const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * Calls applications: every call is first stored as a delivery (the outbox), then made at once
@@ -65,7 +62,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @Inject(ConfigService) configService: ConfigService,
-    private readonly http: HttpService,
+    private readonly http: WebhookHttpClient,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly urlPolicy: WebhookUrlPolicy,
   ) {
@@ -134,6 +131,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     // Attempts under way finish (each is bounded by the webhook timeout); anything still pending
     // stays stored for the next start.
     await Promise.allSettled([...this.inFlight]);
+    await this.http.close();
   }
 
   private schedulePoll(delay: number): void {
@@ -236,38 +234,24 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       url = target.toString();
     }
     const body = isGet ? '' : delivery.payload;
-    const headers: Record<string, string> = { 'user-agent': 'sms-gateway' };
+    const headers: Record<string, string> = { 'user-agent': 'sms-gateway', accept: 'application/json, text/plain, */*' };
     if (!isGet) headers['content-type'] = 'application/json';
     if (creds.webhookSecret) headers['jambonz-signature'] = jambonzSignature(creds.webhookSecret, body);
+    if (creds.username) {
+      headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`, 'utf8').toString('base64')}`;
+    }
     try {
-      const res = await firstValueFrom(
-        this.http.request<string>({
-          method: delivery.method,
-          url,
-          data: isGet ? undefined : body,
-          headers,
-          auth: creds.username ? { username: creds.username, password: creds.password ?? '' } : undefined,
-          responseType: 'text',
-          transformResponse: (data: unknown) => data,
-          validateStatus: () => true,
-          maxContentLength: MAX_RESPONSE_BYTES,
-        }),
-      );
+      const res = await this.http.request({ method: isGet ? 'GET' : 'POST', url, headers, ...(isGet ? {} : { body }) });
       const status = res.status;
       return {
         statusCode: status,
         error: null,
-        body: typeof res.data === 'string' ? res.data : undefined,
+        body: res.body,
         retryable: status >= 500 || RETRYABLE_4XX.has(status),
       };
     } catch (err) {
-      const e = err as AxiosError;
-      const timedOut = e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED';
-      return {
-        statusCode: null,
-        error: timedOut ? 'timed out' : redactUrlCredentials(`network error ${e.code ?? e.message}`),
-        retryable: true,
-      };
+      const e = err instanceof WebhookCallError ? err : new WebhookCallError('ERROR', false, `network error ${String(err)}`);
+      return { statusCode: null, error: e.timedOut ? 'timed out' : redactUrlCredentials(e.message), retryable: true };
     }
   }
 }
