@@ -134,8 +134,19 @@ describe('redact', () => {
 
     it('finds every value redactSecrets would hide, longest first', () => {
       const found = collectSecrets(options);
+      // Each user and password pair also as an HTTP Basic header carries it.
+      const basic = (pair: string): string => Buffer.from(pair).toString('base64');
       expect([...found].sort()).toEqual(
-        ['auth-pass', 'client-secret', 'list-token', 'query-key', 'url-pass', '123456'].sort(),
+        [
+          'auth-pass',
+          'client-secret',
+          'list-token',
+          'query-key',
+          'url-pass',
+          '123456',
+          basic('the-user:auth-pass'),
+          basic('acct:url-pass'),
+        ].sort(),
       );
       expect(found).not.toContain('the-user');
       // Too short to search for without wrecking ordinary text.

@@ -74,12 +74,24 @@ function urlSecrets(text: string, into: Set<string>): void {
   for (const m of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^/?#\s]*)@/gi)) {
     const userinfo = m[1] ?? '';
     const colon = userinfo.indexOf(':');
-    if (colon >= 0) into.add(safeDecode(userinfo.slice(colon + 1)));
-    else into.add(safeDecode(userinfo));
+    if (colon >= 0) {
+      into.add(safeDecode(userinfo.slice(colon + 1)));
+      into.add(
+        basicCredentials(
+          safeDecode(userinfo.slice(0, colon)),
+          safeDecode(userinfo.slice(colon + 1)),
+        ),
+      );
+    } else into.add(safeDecode(userinfo));
   }
   for (const m of text.matchAll(/[?&;]([^=&#\s?;]+)=([^&#\s;]*)/g)) {
     if (isSecretName(safeDecode(m[1] ?? ''))) into.add(safeDecode(m[2] ?? ''));
   }
+}
+
+/** User and password as an HTTP Basic header carries them, which a provider may echo back. */
+function basicCredentials(user: string, password: string): string {
+  return Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
 }
 
 /**
@@ -97,6 +109,13 @@ export function collectSecrets(value: unknown): string[] {
     } else if (Array.isArray(v)) {
       for (const item of v) walk(item, secret, false);
     } else if (typeof v === 'object' && v !== null) {
+      if (inAuth) {
+        const { password } = v as Record<string, unknown>;
+        const user = Object.entries(v).find(([k]) => USERNAME_KEY.test(k))?.[1];
+        if (typeof user === 'string' && typeof password === 'string') {
+          found.add(basicCredentials(user, password));
+        }
+      }
       for (const [k, child] of Object.entries(v)) {
         const isAuthObject =
           k.toLowerCase() === 'auth' && typeof child === 'object' && child !== null;
