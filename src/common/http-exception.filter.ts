@@ -8,6 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from './database-errors';
 
 function messageOf(body: unknown, fallback: string): string {
   if (typeof body === 'string') return body;
@@ -63,6 +64,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res
         .status(status)
         .json({ msg: MIDDLEWARE_MESSAGES[type] ?? 'the request could not be read' });
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // The database's state, not a bug: a 503 the caller may retry, logged without a stack.
+      this.logger.warn(
+        `${req.method} ${req.path}: the database is unavailable (${exception instanceof Error ? exception.message : String(exception)})`,
+      );
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ msg: 'the database is unavailable' });
       return;
     }
     const correlationId = randomUUID();
