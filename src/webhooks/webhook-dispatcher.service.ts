@@ -251,6 +251,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       };
     } catch (err) {
       const e = err instanceof WebhookCallError ? err : new WebhookCallError('ERROR', false, `network error ${String(err)}`);
+      if (e.status !== undefined) {
+        // The application answered (a 2xx took the message), only its answer is unreadable: it
+        // is judged by its status like any other answer, without verbs, so it is not sent twice.
+        return {
+          statusCode: e.status,
+          error: `${e.message}; it was not read`,
+          retryable: e.status >= 500 || RETRYABLE_4XX.has(e.status),
+        };
+      }
       return { statusCode: null, error: e.timedOut ? 'timed out' : redactUrlCredentials(e.message), retryable: true };
     }
   }

@@ -17,13 +17,17 @@ export interface WebhookResponse {
   body: string;
 }
 
-/** Why a call got no answer: `timedOut`, or `code` naming the network error. */
+/**
+ * Why a call got no answer: `timedOut`, or `code` naming the network error. `status` is set when
+ * the application did answer, with an answer that could not be read (too large).
+ */
 export class WebhookCallError extends Error {
   override readonly name = 'WebhookCallError';
   constructor(
     readonly code: string,
     readonly timedOut: boolean,
     message: string,
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -78,6 +82,7 @@ export class WebhookHttpClient {
             'ANSWER_TOO_LARGE',
             false,
             `the answer is larger than ${MAX_WEBHOOK_ANSWER_BYTES} bytes`,
+            res.statusCode,
           );
         }
         chunks.push(chunk);
