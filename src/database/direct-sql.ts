@@ -10,15 +10,35 @@ interface PgPool {
   ): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
+interface QueuedWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** What every `DirectSql` on one SQLite connection shares: its statements and its write queue. */
+interface SqliteShared {
+  statements: Map<string, Statement>;
+  queue: QueuedWrite[];
+  flushing: boolean;
+}
+
+const sharedBySqlite = new WeakMap<Database, SqliteShared>();
+
 /**
- * Plain SQL beside TypeORM, for the few statements every message runs: on SQLite, statements
- * prepared once and run synchronously (a transaction then takes one turn of the event loop and
- * nothing can interleave with it); on PostgreSQL, one round trip per statement, straight on the
- * pool. Errors are TypeORM's `QueryFailedError`, as from any other query.
+ * Plain SQL beside TypeORM, for the few statements every message runs, with errors as TypeORM's
+ * `QueryFailedError` like any other query.
+ *
+ * On SQLite, statements are prepared once and run synchronously, and writes are committed in
+ * groups: every write queued during one turn of the event loop goes into one transaction (each in
+ * its own savepoint, so that one failing write fails alone), and each caller is answered once that
+ * transaction is committed. A commit costs far more than the rows it writes, and SQLite has one
+ * writer, so this is where the time goes when many messages arrive at once.
+ *
+ * On PostgreSQL, each call is one statement, one round trip, straight on the pool.
  */
 export class DirectSql {
   readonly engine: 'sqlite' | 'postgres';
-  private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly ds: DataSource) {
     this.engine = ds.options.type === 'postgres' ? 'postgres' : 'sqlite';
@@ -28,11 +48,22 @@ export class DirectSql {
     return (this.ds.driver as unknown as { databaseConnection: Database }).databaseConnection;
   }
 
+  private get shared(): SqliteShared {
+    const db = this.sqlite;
+    let shared = sharedBySqlite.get(db);
+    if (!shared) {
+      shared = { statements: new Map(), queue: [], flushing: false };
+      sharedBySqlite.set(db, shared);
+    }
+    return shared;
+  }
+
   private statement(sql: string): Statement {
-    let stmt = this.statements.get(sql);
+    const { statements } = this.shared;
+    let stmt = statements.get(sql);
     if (!stmt) {
       stmt = this.sqlite.prepare(sql);
-      this.statements.set(sql, stmt);
+      statements.set(sql, stmt);
     }
     return stmt;
   }
@@ -43,11 +74,12 @@ export class DirectSql {
       : new QueryFailedError(
           sql,
           params as Param[],
-          err instanceof Error ? err : new Error(String(err)),
+          // Not `instanceof Error`: a native module's errors may come from another realm.
+          typeof err === 'object' && err !== null ? (err as Error) : new Error(String(err)),
         );
   }
 
-  /** SQLite: runs a writing statement; the number of rows it changed. */
+  /** SQLite, inside `write`: runs a writing statement; the number of rows it changed. */
   run(sql: string, params: readonly Param[]): number {
     try {
       return this.statement(sql).run(...params).changes;
@@ -65,9 +97,52 @@ export class DirectSql {
     }
   }
 
-  /** SQLite: `work` in one transaction, committed when it returns, rolled back when it throws. */
-  transaction<T>(work: () => T): T {
-    return this.sqlite.transaction(work)();
+  /**
+   * SQLite: runs `work` (synchronous `run` calls) atomically, in the transaction of this turn of
+   * the event loop; resolves with its result once that transaction is committed, rejects when
+   * `work` throws (its changes undone) or the commit fails.
+   */
+  write<T>(work: () => T): Promise<T> {
+    const shared = this.shared;
+    return new Promise<T>((resolve, reject) => {
+      shared.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!shared.flushing) {
+        shared.flushing = true;
+        setImmediate(() => this.flush(shared));
+      }
+    });
+  }
+
+  private flush(shared: SqliteShared): void {
+    const batch = shared.queue;
+    shared.queue = [];
+    shared.flushing = false;
+    const db = this.sqlite;
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    const alone = batch.length === 1;
+    try {
+      db.transaction(() => {
+        for (const item of batch) {
+          try {
+            // Alone in the group, a write needs no savepoint of its own.
+            outcomes.push({ ok: true, value: alone ? item.work() : db.transaction(item.work)() });
+          } catch (err) {
+            outcomes.push({ ok: false, err });
+            if (alone) throw err;
+          }
+        }
+      })();
+    } catch (err) {
+      const failedAlone = alone && outcomes[0]?.ok === false;
+      for (const item of batch)
+        item.reject(failedAlone ? err : DirectSql.failed('COMMIT', [], err));
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) item.resolve(outcome.value);
+      else item.reject(outcome ? outcome.err : new Error('the write was not run'));
+    });
   }
 
   /** PostgreSQL: one statement; its rows and the number of rows it touched. */
@@ -78,12 +153,8 @@ export class DirectSql {
       return { rows: result.rows as T[], count: result.rowCount ?? 0 };
     } catch (err) {
       // A refused connection is not a query that failed; it is passed on as the pool gave it.
-      if (
-        err instanceof Error &&
-        'code' in err &&
-        typeof err.code === 'string' &&
-        /^[0-9A-Z]{5}$/.test(err.code)
-      ) {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
         throw DirectSql.failed(sql, params, err);
       }
       throw err;

@@ -109,7 +109,7 @@ export class MessagesRepository {
         this.insertSql('message_events', EVENT_COLUMNS),
         this.insertSql('webhook_deliveries', DELIVERY_COLUMNS),
       ];
-      this.sql.transaction(() => {
+      await this.sql.write(() => {
         this.sql.run(insertMessage, messageParams(message));
         this.sql.run(insertEvent, event);
         for (const d of deliveries) this.sql.run(insertDelivery, deliveryParams(d));
@@ -157,7 +157,7 @@ export class MessagesRepository {
         () => `UPDATE messages SET ${set.map(([c]) => `"${c}" = ?`).join(', ')} WHERE sid = ? AND status IN (${placeholders('sqlite', from.length)})`,
       );
       const insertEvent = this.insertSql('message_events', EVENT_COLUMNS);
-      return this.sql.transaction(() => {
+      return this.sql.write(() => {
         if (this.sql.run(update, [...values, sid, ...from]) === 0) return false;
         this.sql.run(insertEvent, [eventId, sid, status, detail, updatedAt]);
         return true;

@@ -72,7 +72,7 @@ export class WebhookDeliveriesRepository {
 
   async insert(delivery: WebhookDeliveryEntity): Promise<void> {
     if (this.postgres) await this.sql.pg(this.statements.insert, deliveryParams(delivery));
-    else this.sql.run(this.statements.insert, deliveryParams(delivery));
+    else await this.sql.write(() => this.sql.run(this.statements.insert, deliveryParams(delivery)));
   }
 
   /**
@@ -138,7 +138,7 @@ export class WebhookDeliveriesRepository {
       const { rows } = await this.sql.pg<{ n: number }>(this.statements.finishPg, [...update, ...record]);
       return (rows[0]?.n ?? 0) > 0;
     }
-    return this.sql.transaction(() => {
+    return this.sql.write(() => {
       const changed = this.sql.run(this.statements.finishUpdate, update);
       this.sql.run(this.statements.finishInsert, record);
       return changed > 0;
