@@ -12,6 +12,7 @@ import {
   garbageHeaders,
   mutated,
   nastyString,
+  prototypePollution,
   oneFieldWrong,
   otherMethod,
   rawRequest,
@@ -107,6 +108,7 @@ describe('fuzz: POST /v1/messaging/{provider}', () => {
     const health = await api(gw.baseUrl, 'GET', '/health', undefined, null);
     expect(health.status).toBe(200);
     expect(watch.failures).toEqual([]);
+    expect(prototypePollution()).toEqual([]);
   });
 
   /** Sends and checks: 200 stores one message and its delivery; a refusal stores nothing. */

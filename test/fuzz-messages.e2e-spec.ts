@@ -13,6 +13,7 @@ import {
   garbageHeaders,
   mutated,
   nastyString,
+  prototypePollution,
   oneFieldWrong,
   rawRequest,
   watchProcessFailures,
@@ -76,6 +77,7 @@ describe('fuzz: /v1/Accounts/{sid}/Messages', () => {
     const health = await api(gw.baseUrl, 'GET', '/health', undefined, null);
     expect(health.status).toBe(200);
     expect(watch.failures).toEqual([]);
+    expect(prototypePollution()).toEqual([]);
   });
 
   const path = (): string => `/v1/Accounts/${tenant.accountSid}/Messages`;

@@ -14,6 +14,7 @@ import {
   garbageHeaders,
   mutated,
   nastyString,
+  prototypePollution,
   oneFieldWrong,
   otherMethod,
   rawRequest,
@@ -100,6 +101,7 @@ describe('fuzz: resources', () => {
     const health = await api(gw.baseUrl, 'GET', '/health', undefined, null);
     expect(health.status).toBe(200);
     expect(watch.failures).toEqual([]);
+    expect(prototypePollution()).toEqual([]);
   });
 
   const routes = (): Record<string, Route> => ({
