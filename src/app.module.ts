@@ -15,6 +15,7 @@ import { PhoneNumbersModule } from './phone-numbers/phone-numbers.module';
 import { MessagesModule } from './messages/messages.module';
 import { InboundModule } from './inbound/inbound.module';
 import { VerbsModule } from './verbs/verbs.module';
+import { LoggingModule } from './logging/logging.module';
 
 @Module({})
 export class AppModule {
@@ -28,6 +29,7 @@ export class AppModule {
           ignoreEnvFile: true,
           load: [() => ({ [APP_CONFIG]: config })],
         }),
+        LoggingModule,
         DatabaseModule,
         AuthModule,
         MessagingModule.forRootAsync({

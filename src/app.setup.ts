@@ -3,11 +3,19 @@ import type { Duplex } from 'node:stream';
 import { BadRequestException, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import type { HttpLogger } from 'pino-http';
 import type { AppConfig } from './config/environment';
+import { HTTP_LOGGER, ROOT_LOGGER } from './logging/logging.module';
 
-/** What main.ts and the e2e tests share: body parsing with a size limit, Swagger, shutdown hooks. */
+/**
+ * What main.ts and the e2e tests share: request logging, body parsing with a size limit, Swagger,
+ * shutdown hooks.
+ */
 export function configureApp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
+  // First, so that every request gets its id and its log line, even one the body parser refuses.
+  express.use(app.get<HttpLogger>(HTTP_LOGGER));
   express.useBodyParser('json', {
     limit: config.bodyLimit,
     type: ['application/json', 'application/*+json'],
@@ -16,8 +24,10 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   express.use(refuseDeepBodies);
   express.disable('x-powered-by');
   express.set('trust proxy', 'loopback');
-  app.enableShutdownHooks();
-  answerMalformedRequestsWithJson(app.getHttpServer() as Server);
+  // On SIGTERM/SIGINT: stop taking connections, let in-flight requests finish, run the shutdown
+  // hooks, then exit 0 through process.exit, which also flushes the asynchronous log stream.
+  app.enableShutdownHooks([], { useProcessExit: true });
+  answerMalformedRequestsWithJson(app.getHttpServer() as Server, app.get<Logger>(ROOT_LOGGER));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -73,7 +83,7 @@ function refuseDeepBodies(
  * method or line that is not HTTP) get a JSON `{msg}` like every other refusal, instead of
  * Node's bare status line.
  */
-function answerMalformedRequestsWithJson(server: Server): void {
+function answerMalformedRequestsWithJson(server: Server, logger: Logger): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -85,6 +95,7 @@ function answerMalformedRequestsWithJson(server: Server): void {
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'the request took too long to arrive']
           : [400, 'the request is not valid HTTP'];
+    logger.warn({ context: 'Http', code: err.code, status }, msg);
     const body = JSON.stringify({ msg });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +

@@ -1,0 +1,174 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pinoHttp } from 'pino-http';
+import { createRootLogger, httpLoggerOptions, serializeError } from './logger-options';
+
+/** A destination that keeps every line written, parsed. */
+function capture(): { lines: Record<string, any>[]; stream: Writable } {
+  const lines: Record<string, any>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+const SID = '2c17b792-47f1-49a0-a56f-211a8a33beab';
+
+describe('root logger', () => {
+  it('writes JSON lines with an ISO time and the level name', () => {
+    const { lines, stream } = capture();
+    createRootLogger('info', stream).info('hello');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'info', msg: 'hello' });
+    expect(lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('honours the level', () => {
+    const { lines, stream } = capture();
+    const logger = createRootLogger('warn', stream);
+    logger.info('not written');
+    logger.debug('not written');
+    logger.warn('written');
+    expect(lines.map((l) => l.msg)).toEqual(['written']);
+  });
+
+  it('adds messageSid to every line that names a message, with or without an object', () => {
+    const { lines, stream } = capture();
+    const logger = createRootLogger('info', stream);
+    logger.info(`message ${SID}: sent through sandbox`);
+    logger.warn({ context: 'Webhooks' }, `delivery 7 of message ${SID} broke`);
+    logger.info({ messageSid: 'kept-as-given' }, `message ${SID}: queued`);
+    logger.info('nothing about a message');
+    expect(lines.map((l) => l.messageSid)).toEqual([SID, SID, 'kept-as-given', undefined]);
+    expect(lines[1]).toMatchObject({
+      context: 'Webhooks',
+      msg: `delivery 7 of message ${SID} broke`,
+    });
+  });
+
+  it('redacts secret fields at any of the first three levels', () => {
+    const { lines, stream } = capture();
+    createRootLogger('info', stream).info(
+      {
+        password: 'pw-top',
+        token: 'tok-top',
+        account: { webhook_secret: 'whsec-1', name: 'acme' },
+        req: { headers: { authorization: 'Bearer adm-1', cookie: 'sid=c-1' } },
+        options: { auth: { username: 'u', password: 'pw-deep' }, apiKey: 'key-1' },
+      },
+      'configuration',
+    );
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['pw-top', 'tok-top', 'whsec-1', 'adm-1', 'c-1', 'pw-deep', 'key-1']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(lines[0]!.account.name).toBe('acme');
+    expect(lines[0]!.options.auth.username).toBe('u');
+  });
+
+  it('logs errors by kind, message, stack and code only, without URL credentials', () => {
+    const { lines, stream } = capture();
+    const err = Object.assign(new Error('connect to https://user:pw-url@provider.example failed'), {
+      code: 'ECONNREFUSED',
+      config: { auth: { username: 'u', password: 'pw-axios' }, headers: { Authorization: 'x' } },
+    });
+    createRootLogger('info', stream).error({ err }, 'send failed');
+    const logged = lines[0]!.err;
+    expect(logged).toMatchObject({ type: 'Error', code: 'ECONNREFUSED' });
+    expect(logged.config).toBeUndefined();
+    expect(JSON.stringify(lines[0])).not.toMatch(/pw-url|pw-axios/);
+  });
+
+  it('serializes what is not an Error', () => {
+    expect(serializeError('plain')).toEqual({ message: 'plain' });
+    expect(serializeError({ type: 'TypeError', message: 'x', stack: 's' })).toEqual({
+      type: 'TypeError',
+      message: 'x',
+      stack: 's',
+    });
+  });
+});
+
+describe('request logging', () => {
+  let server: Server;
+  let base: string;
+  let lines: Record<string, any>[];
+
+  beforeEach(async () => {
+    const captured = capture();
+    lines = captured.lines;
+    const middleware = pinoHttp(httpLoggerOptions(createRootLogger('debug', captured.stream)));
+    server = createServer((req, res) => {
+      middleware(req, res);
+      const status = req.url?.startsWith('/boom')
+        ? 500
+        : req.url?.startsWith('/missing')
+          ? 404
+          : 200;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const waitForLines = async (n: number): Promise<void> => {
+    for (let i = 0; i < 100 && lines.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('keeps a plain incoming x-request-id and sends it back', async () => {
+    const res = await fetch(`${base}/v1/things`, { headers: { 'x-request-id': 'abc-123' } });
+    expect(res.headers.get('x-request-id')).toBe('abc-123');
+    await waitForLines(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ reqId: 'abc-123', msg: 'GET /v1/things 200', level: 'info' });
+  });
+
+  it('generates an id when there is none or it is not plain', async () => {
+    const first = await fetch(`${base}/a`);
+    const second = await fetch(`${base}/a`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    const ids = [first.headers.get('x-request-id'), second.headers.get('x-request-id')];
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
+  it('writes one line per request with credentials removed from headers and query', async () => {
+    await fetch(`${base}/v1/x?api_key=q-secret&page=2`, {
+      headers: {
+        authorization: 'Bearer tok-secret',
+        cookie: 'session=ck-secret',
+        'x-api-key': 'k-secret',
+      },
+    });
+    await waitForLines(1);
+    expect(lines).toHaveLength(1);
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['q-secret', 'tok-secret', 'ck-secret', 'k-secret']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(lines[0]!.req.url).toBe('/v1/x?api_key=[REDACTED]&page=2');
+    expect(lines[0]!.res).toEqual({ statusCode: 200 });
+    expect(typeof lines[0]!.responseTime).toBe('number');
+  });
+
+  it('logs 4xx as warn, 5xx as error and probes as debug', async () => {
+    await fetch(`${base}/missing`);
+    await fetch(`${base}/boom`);
+    await fetch(`${base}/health/live`);
+    await waitForLines(3);
+    expect(lines.map((l) => [l.msg, l.level])).toEqual([
+      ['GET /missing 404', 'warn'],
+      ['GET /boom 500', 'error'],
+      ['GET /health/live 200', 'debug'],
+    ]);
+  });
+});
