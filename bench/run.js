@@ -3,8 +3,8 @@
 //   npm run bench                  full run (10 s per run, batches of 100,000), writes results
 //   npm run bench -- --smoke       a few seconds, tiny batches, writes nothing: what CI runs
 // Options: --duration <s> --connections 10,50 --batch <n> --no-batches --engines sqlite,postgres
-//          --warmup <s> --drain-timeout <s> --profile --no-docs --keep-logs --out-dir <dir>
-//          --dist <dir> (the build to run; default dist/)
+//          --routes inbound,outbound --warmup <s> --drain-timeout <s> --profile --no-docs --keep-logs --out-dir <dir>
+//          --dist <dir> (the build to run; default dist/) --node-options '<flags for the gateway>'
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -25,6 +25,7 @@ const { values: opt } = parseArgs({
     batch: { type: 'string' },
     'no-batches': { type: 'boolean', default: false },
     engines: { type: 'string', default: 'sqlite,postgres' },
+    routes: { type: 'string', default: 'inbound,outbound' },
     warmup: { type: 'string' },
     'drain-timeout': { type: 'string', default: '180' },
     profile: { type: 'boolean', default: false },
@@ -32,17 +33,19 @@ const { values: opt } = parseArgs({
     'keep-logs': { type: 'boolean', default: false },
     'out-dir': { type: 'string' },
     dist: { type: 'string' },
+    'node-options': { type: 'string' },
   },
 });
 
 const smoke = opt.smoke;
 const settings = {
-  duration: Number(opt.duration ?? (smoke ? 1 : 10)),
+  duration: Number(opt.duration ?? (smoke ? 0.5 : 10)),
   connections: (opt.connections ?? '10,50').split(',').map(Number),
   batch: opt['no-batches'] ? 0 : Number(opt.batch ?? (smoke ? 200 : 100000)),
-  warmup: Number(opt.warmup ?? (smoke ? 0.5 : 3)),
+  warmup: Number(opt.warmup ?? (smoke ? 0 : 3)),
   drainTimeoutMs: Number(opt['drain-timeout']) * 1000,
   engines: opt.engines.split(',').map((e) => e.trim()),
+  routes: opt.routes.split(',').map((r) => r.trim()),
 };
 for (const [k, v] of Object.entries({
   duration: settings.duration,
@@ -106,6 +109,7 @@ async function benchEngine(engine, ctx) {
     messaging: { peerless: { module: 'peerless', options: { url: `${ctx.provider.url}/send` } } },
     logFile,
     cpuProfDir,
+    extraEnv: opt['node-options'] ? { NODE_OPTIONS: opt['node-options'] } : {},
   });
   const rss = rssSampler(gateway.pid);
   try {
@@ -118,29 +122,39 @@ async function benchEngine(engine, ctx) {
     const tag = `${stamp}-${engine}`;
     if (settings.warmup > 0) {
       log(`${engine}: warming up`);
-      await runInbound({
-        gateway,
-        appStub: ctx.app,
-        payload: INBOUND_PAYLOAD,
-        connections: 10,
-        duration: settings.warmup,
-        drainTimeoutMs,
-      });
-      await runOutbound({
-        gateway,
-        providerStub: ctx.provider,
-        tenant,
-        from: NUMBER,
-        to: SENDER,
-        connections: 10,
-        duration: settings.warmup,
-        tag: `${tag}-warm`,
-      });
+      if (settings.routes.includes('inbound')) {
+        await runInbound({
+          gateway,
+          appStub: ctx.app,
+          payload: INBOUND_PAYLOAD,
+          connections: 10,
+          duration: settings.warmup,
+          drainTimeoutMs,
+        });
+      }
+      if (settings.routes.includes('outbound')) {
+        await runOutbound({
+          gateway,
+          providerStub: ctx.provider,
+          tenant,
+          from: NUMBER,
+          to: SENDER,
+          connections: 10,
+          duration: settings.warmup,
+          tag: `${tag}-warm`,
+        });
+      }
     }
     for (const c of settings.connections) {
-      const bare = await runBare(ctx.bare.url, INBOUND_PAYLOAD, c, settings.duration);
+      const bare = await runBare(ctx.bare, INBOUND_PAYLOAD, c, settings.duration);
       result.bare.push(bare);
-      log(`${engine}: bare ${c} conns: ${bare.reqPerSec} req/s, p99 ${bare.p99} ms`);
+      log(
+        `${engine}: bare ${c} conns: ${bare.reqPerSec} req/s, p99 ${bare.p99} ms, ${bare.cpuMsPerMessage} ms CPU/req`,
+      );
+      if (settings.routes.includes('inbound')) await inboundRun(c, bare);
+      if (settings.routes.includes('outbound')) await outboundRun(c, bare);
+    }
+    async function inboundRun(c, bare) {
       const inbound = await runInbound({
         gateway,
         appStub: ctx.app,
@@ -155,8 +169,11 @@ async function benchEngine(engine, ctx) {
       log(
         `${engine}: inbound ${c} conns: ${inbound.reqPerSec} acked/s (${(inbound.ratio * 100).toFixed(2)}%), ` +
           `p50 ${inbound.p50} p99 ${inbound.p99} ms, delivered ${inbound.delivered}/${inbound.receipts} in +${inbound.drainSeconds} s, ` +
-          `processed ${inbound.processedPerSec}/s (${(inbound.processedRatio * 100).toFixed(2)}%), dup ${inbound.duplicates}`,
+          `processed ${inbound.processedPerSec}/s (${(inbound.processedRatio * 100).toFixed(2)}%), dup ${inbound.duplicates}, ` +
+          `${inbound.cpuMsPerMessage} ms CPU/msg`,
       );
+    }
+    async function outboundRun(c, bare) {
       const outbound = await runOutbound({
         gateway,
         providerStub: ctx.provider,
@@ -171,7 +188,8 @@ async function benchEngine(engine, ctx) {
       result.outbound.push(outbound);
       log(
         `${engine}: outbound ${c} conns: ${outbound.reqPerSec} req/s (${(outbound.ratio * 100).toFixed(2)}%), ` +
-          `p50 ${outbound.p50} p99 ${outbound.p99} ms, provider got ${outbound.providerReceived}, dup ${outbound.providerDuplicates}, non-2xx ${outbound.non2xx}`,
+          `p50 ${outbound.p50} p99 ${outbound.p99} ms, provider got ${outbound.providerReceived}, dup ${outbound.providerDuplicates}, non-2xx ${outbound.non2xx}, ` +
+          `${outbound.cpuMsPerMessage} ms CPU/msg`,
       );
     }
     if (settings.batch > 0) {
@@ -201,6 +219,7 @@ async function benchEngine(engine, ctx) {
           duplicates: b.duplicates,
           badSignatures: b.badSignatures,
           drainSeconds: b.drainSeconds,
+          cpuMsPerMessage: b.cpuMsPerMessage,
           rssAfter: mem?.rss,
         });
         log(

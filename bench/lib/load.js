@@ -3,7 +3,7 @@
 // turns a run into numbers (acknowledged rate, latency, deliveries, drain time).
 const autocannon = require('autocannon');
 const { performance } = require('node:perf_hooks');
-const { sleep } = require('./processes');
+const { cpuMsOf, sleep } = require('./processes');
 
 /** One autocannon run; `amount` (a fixed number of requests) takes precedence over `duration`. */
 function cannon(opts) {
@@ -40,17 +40,26 @@ function summarize(result) {
   };
 }
 
+/** Gateway CPU time spent per message since `before` (includes deliveries made in the drain). */
+function cpuPer(pid, before, messages) {
+  const after = cpuMsOf(pid);
+  if (before === undefined || after === undefined || messages === 0) return undefined;
+  return round((after - before) / messages, 3);
+}
+
 /** The bare node:http server, driven with the same request as the gateway's inbound route. */
-async function runBare(url, body, connections, duration) {
+async function runBare(bare, body, connections, duration) {
+  const cpuBefore = cpuMsOf(bare.pid);
   const result = await cannon({
-    url: `${url}/v1/messaging/peerless`,
+    url: `${bare.url}/v1/messaging/peerless`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
     connections,
     duration,
   });
-  return summarize(result);
+  const summary = summarize(result);
+  return { ...summary, cpuMsPerMessage: cpuPer(bare.pid, cpuBefore, summary.requests) };
 }
 
 /**
@@ -99,6 +108,7 @@ async function runInbound({
 }) {
   await appStub.ask('reset');
   const receipts = [];
+  const cpuBefore = cpuMsOf(gateway.pid);
   const started = performance.now();
   const result = await cannon({
     url: `${gateway.url}/v1/messaging/peerless`,
@@ -124,7 +134,12 @@ async function runInbound({
   });
   const summary = summarize(result);
   const delivery = await drain(appStub, receipts, started, drainTimeoutMs);
-  return { ...summary, receipts: receipts.length, ...delivery };
+  return {
+    ...summary,
+    receipts: receipts.length,
+    ...delivery,
+    cpuMsPerMessage: cpuPer(gateway.pid, cpuBefore, receipts.length),
+  };
 }
 
 /**
@@ -143,6 +158,7 @@ async function runOutbound({
   tag,
 }) {
   await providerStub.ask('reset');
+  const cpuBefore = cpuMsOf(gateway.pid);
   let n = 0;
   const result = await cannon({
     url: `${gateway.url}/v1/Accounts/${tenant.accountSid}/Messages`,
@@ -166,7 +182,12 @@ async function runOutbound({
   // Sends that were under way when the load stopped reach the stub within moments.
   await sleep(300);
   const stats = await providerStub.ask('stats');
-  return { ...summary, providerReceived: stats.received, providerDuplicates: stats.duplicates };
+  return {
+    ...summary,
+    providerReceived: stats.received,
+    providerDuplicates: stats.duplicates,
+    cpuMsPerMessage: cpuPer(gateway.pid, cpuBefore, stats.received),
+  };
 }
 
 module.exports = { runBare, runInbound, runOutbound, round };

@@ -140,6 +140,24 @@ function memoryOf(pid) {
   }
 }
 
+/**
+ * CPU time (user + system) a process has used, in milliseconds, from /proc/<pid>/stat; what a
+ * request costs the gateway, whatever else the machine is running at the same time.
+ */
+function cpuMsOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces; the fields after its closing parenthesis are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+// USER_HZ; 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS = 100;
+
 /** Samples a process' RSS every `everyMs`, keeping the highest seen (VmHWM is the kernel's view). */
 function rssSampler(pid, everyMs = 250) {
   let max = 0;
@@ -157,4 +175,13 @@ function rssSampler(pid, everyMs = 250) {
   };
 }
 
-module.exports = { ROOT, startStub, startGateway, stopChild, memoryOf, rssSampler, sleep };
+module.exports = {
+  ROOT,
+  startStub,
+  startGateway,
+  stopChild,
+  memoryOf,
+  cpuMsOf,
+  rssSampler,
+  sleep,
+};

@@ -98,29 +98,29 @@ function markdown(results) {
   );
   lines.push('');
   lines.push(
-    '| database | route | conns | acked req/s | vs bare | p50 ms | p99 ms | processed/s | vs bare | delivered | missing | dup | drain s | non-2xx / errors |',
+    '| database | route | conns | acked req/s | vs bare | p50 ms | p99 ms | processed/s | vs bare | delivered | missing | dup | drain s | non-2xx / errors | CPU ms/msg |',
   );
-  lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const e of results.engines) {
     if (e.skipped) {
-      lines.push(`| ${e.engine} | skipped: ${e.skipped} | | | | | | | | | | | | |`);
+      lines.push(`| ${e.engine} | skipped: ${e.skipped} | | | | | | | | | | | | | |`);
       continue;
     }
     for (const b of e.bare) {
       lines.push(
-        `| ${e.engine} | bare node:http | ${b.connections} | ${b.reqPerSec} | 100% | ${ms(b.p50)} | ${ms(b.p99)} | | | | | | | ${b.non2xx} / ${b.errors} |`,
+        `| ${e.engine} | bare node:http | ${b.connections} | ${b.reqPerSec} | 100% | ${ms(b.p50)} | ${ms(b.p99)} | | | | | | | ${b.non2xx} / ${b.errors} | ${ms(b.cpuMsPerMessage)} |`,
       );
     }
     for (const r of e.inbound) {
       lines.push(
         `| ${e.engine} | inbound | ${r.connections} | ${r.reqPerSec} | ${pct(r.ratio)} | ${ms(r.p50)} | ${ms(r.p99)} | ` +
-          `${r.processedPerSec} | ${pct(r.processedRatio)} | ${r.delivered} | ${r.missing} | ${r.duplicates} | ${r.drainSeconds} | ${r.non2xx} / ${r.errors} |`,
+          `${r.processedPerSec} | ${pct(r.processedRatio)} | ${r.delivered} | ${r.missing} | ${r.duplicates} | ${r.drainSeconds} | ${r.non2xx} / ${r.errors} | ${ms(r.cpuMsPerMessage)} |`,
       );
     }
     for (const r of e.outbound) {
       lines.push(
         `| ${e.engine} | outbound | ${r.connections} | ${r.reqPerSec} | ${pct(r.ratio)} | ${ms(r.p50)} | ${ms(r.p99)} | ` +
-          `| | ${r.providerReceived} sent | | ${r.providerDuplicates} | | ${r.non2xx} / ${r.errors} |`,
+          `| | ${r.providerReceived} sent | | ${r.providerDuplicates} | | ${r.non2xx} / ${r.errors} | ${ms(r.cpuMsPerMessage)} |`,
       );
     }
   }
@@ -142,7 +142,9 @@ function markdown(results) {
   lines.push(
     '"acked": 2xx answers per second while the load ran. "processed": acknowledged messages over the time from the ' +
       'first request to the last delivery at the application (stored, answered, signed and delivered). "vs bare": ' +
-      'the ratio to the bare node:http server at the same number of connections, measured just before.',
+      'the ratio to the bare node:http server at the same number of connections, measured just before. ' +
+      '"CPU ms/msg": CPU time (user + system) the gateway (or the bare server) used per message, deliveries ' +
+      'included; it depends little on what else the machine runs.',
   );
   for (const e of results.engines) {
     if (e.skipped || !e.targets.length) continue;
