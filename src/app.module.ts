@@ -16,6 +16,7 @@ import { MessagesModule } from './messages/messages.module';
 import { InboundModule } from './inbound/inbound.module';
 import { VerbsModule } from './verbs/verbs.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
           load: [() => ({ [APP_CONFIG]: config })],
         }),
         LoggingModule,
+        MetricsModule,
         DatabaseModule,
         AuthModule,
         MessagingModule.forRootAsync({

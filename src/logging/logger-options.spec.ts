@@ -104,11 +104,8 @@ describe('request logging', () => {
     const middleware = pinoHttp(httpLoggerOptions(createRootLogger('debug', captured.stream)));
     server = createServer((req, res) => {
       middleware(req, res);
-      const status = req.url?.startsWith('/boom')
-        ? 500
-        : req.url?.startsWith('/missing')
-          ? 404
-          : 200;
+      const statuses: Record<string, number> = { '/boom': 500, '/upstream': 502, '/missing': 404 };
+      const status = statuses[req.url ?? ''] ?? 200;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end('{}');
     });
@@ -160,15 +157,19 @@ describe('request logging', () => {
     expect(typeof lines[0]!.responseTime).toBe('number');
   });
 
-  it('logs 4xx as warn, 5xx as error and probes as debug', async () => {
+  it('logs 4xx and upstream 5xx as warn, 500 as error, and probes as debug', async () => {
     await fetch(`${base}/missing`);
     await fetch(`${base}/boom`);
+    await fetch(`${base}/upstream`);
     await fetch(`${base}/health/live`);
-    await waitForLines(3);
+    await waitForLines(4);
     expect(lines.map((l) => [l.msg, l.level])).toEqual([
       ['GET /missing 404', 'warn'],
       ['GET /boom 500', 'error'],
+      ['GET /upstream 502', 'warn'],
       ['GET /health/live 200', 'debug'],
     ]);
+    // No made-up error with a meaningless stack on 5xx lines.
+    expect(lines[1]!.err).toBeUndefined();
   });
 });

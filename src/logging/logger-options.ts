@@ -169,12 +169,17 @@ export function httpLoggerOptions(logger: Logger): HttpLoggerOptions {
       return id;
     },
     customLogLevel: (req, res, err) => {
-      if (err || res.statusCode >= 500) return 'error';
+      // 500 is the gateway's own failure; 502, 503 and 504 are about a provider or the database.
+      if (err || res.statusCode === 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
       return ROUTINE_PATHS.has(requestPath(req)) ? 'debug' : 'info';
     },
     customSuccessMessage: (req, res) => `${req.method} ${requestPath(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${requestPath(req)} ${res.statusCode}`,
+    // pino-http makes up an error for every 5xx answer; its stack says nothing. A real error (the
+    // response stream failing) is kept.
+    customErrorObject: (_req, _res, err, val: Record<string, unknown>) =>
+      err.message.startsWith('failed with status code ') ? { ...val, err: undefined } : val,
     serializers: {
       req: (req: SerializedRequest) => ({
         id: req.id,

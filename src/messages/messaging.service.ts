@@ -7,6 +7,7 @@ import type { WebhookDeliveryEntity } from '../database/entities/webhook-deliver
 import { normalizePhoneNumber } from '../common/phone-number';
 import { nowIso } from '../common/time';
 import { MessagingProviderRegistry } from '../messaging/messaging-provider.registry';
+import { MetricsService } from '../metrics/metrics.service';
 import type { MessagingProvider } from '../messaging/messaging-provider';
 import { InboundTranslationError, ProviderSendError } from '../messaging/plugin-errors';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
@@ -100,6 +101,7 @@ export class MessagingService implements OnModuleInit {
     private readonly messages: MessagesRepository,
     private readonly numbers: PhoneNumbersService,
     private readonly webhooks: WebhookDispatcher,
+    private readonly metrics: MetricsService,
   ) {
     this.config = configService.getOrThrow<AppConfig>(APP_CONFIG);
   }
@@ -177,8 +179,10 @@ export class MessagingService implements OnModuleInit {
       updated_at: now,
     };
     await this.messages.create(message);
+    this.metrics.messageStored('outbound', provider.name, 'queued');
     this.logger.log(`message ${message.sid}: outbound ${from} -> ${to} queued for ${provider.name}`);
     let outcome: SendOutcome;
+    const sendStarted = performance.now();
     try {
       const providerResponse = await provider.send({
         messageSid: message.sid,
@@ -192,6 +196,8 @@ export class MessagingService implements OnModuleInit {
         provider_message_id: providerId,
         provider_response: providerResponse,
       });
+      this.metrics.messageStored('outbound', provider.name, 'sent');
+      this.metrics.providerSend(provider.name, 'success', (performance.now() - sendStarted) / 1000);
       Object.assign(message, { status: 'sent', provider_message_id: providerId, provider_response: providerResponse });
       this.logger.log(`message ${message.sid}: sent through ${provider.name}${providerId ? ` as ${providerId}` : ''}`);
       outcome = { ok: true, message, providerResponse };
@@ -202,6 +208,8 @@ export class MessagingService implements OnModuleInit {
         failure_reason: reason,
         ...(e.providerResponse !== undefined ? { provider_response: e.providerResponse } : {}),
       });
+      this.metrics.messageStored('outbound', provider.name, 'failed');
+      this.metrics.providerSend(provider.name, e.timedOut ? 'timeout' : 'failure', (performance.now() - sendStarted) / 1000);
       Object.assign(message, { status: 'failed', failure_reason: reason, provider_response: e.providerResponse ?? null });
       this.logger.warn(`message ${message.sid}: send failed: ${reason}`);
       outcome = { ok: false, message, reason, providerResponse: e.providerResponse, timedOut: e.timedOut };
@@ -295,6 +303,7 @@ export class MessagingService implements OnModuleInit {
       },
     });
     await this.messages.create(message, [delivery]);
+    this.metrics.messageStored('inbound', provider.name, 'received');
     this.logger.log(`message ${message.sid}: inbound ${from} -> ${to.join(',')} through ${provider.name} for application ${app.sid}`);
     this.webhooks.start(delivery);
     return { messageSid: message.sid, providerAnswer: await provider.inboundResponse(message.sid) };

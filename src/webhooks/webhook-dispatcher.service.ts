@@ -16,6 +16,7 @@ import { jambonzSignature } from './webhook-signature';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookUrlPolicy } from './webhook-url.policy';
 import { WebhookCallError, WebhookHttpClient } from './webhook-http.client';
+import { MetricsService } from '../metrics/metrics.service';
 
 export interface NewDelivery {
   kind: DeliveryKind;
@@ -65,6 +66,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     private readonly http: WebhookHttpClient,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly urlPolicy: WebhookUrlPolicy,
+    private readonly metrics: MetricsService,
   ) {
     this.config = configService.getOrThrow<AppConfig>(APP_CONFIG);
   }
@@ -180,6 +182,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       { delivery, statusCode: result.statusCode, error: result.error, durationMs },
       { state, nextAttemptAt },
     );
+    this.metrics.webhookAttempt(delivery.kind, state, durationMs / 1000);
     if (!owned) {
       this.logger.warn(`${where}: the lease was lost; another process owns this delivery now`);
       return;
