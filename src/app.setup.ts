@@ -1,4 +1,4 @@
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { BadRequestException, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -27,6 +27,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   // On SIGTERM/SIGINT: stop taking connections, let in-flight requests finish, run the shutdown
   // hooks, then exit 0 through process.exit, which also flushes the asynchronous log stream.
   app.enableShutdownHooks([], { useProcessExit: true });
+  closeConnectionsOnceStopping(app.getHttpServer() as Server);
   answerMalformedRequestsWithJson(app.getHttpServer() as Server, app.get<Logger>(ROOT_LOGGER));
   const document = SwaggerModule.createDocument(
     app,
@@ -76,6 +77,30 @@ function refuseDeepBodies(
     return;
   }
   next();
+}
+
+/**
+ * Once the server stops taking connections, the answers still to be sent say `Connection: close`,
+ * so that the keep-alive connections they use end with them and the shutdown does not wait for
+ * clients to drop idle connections.
+ */
+function closeConnectionsOnceStopping(server: Server): void {
+  const unanswered = new Set<ServerResponse>();
+  let stopping = false;
+  server.on('request', (_req, res: ServerResponse) => {
+    if (stopping) {
+      if (!res.headersSent) res.setHeader('connection', 'close');
+      return;
+    }
+    unanswered.add(res);
+    res.on('close', () => unanswered.delete(res));
+  });
+  const close = server.close.bind(server);
+  server.close = ((callback?: (err?: Error) => void) => {
+    stopping = true;
+    for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
+    return close(callback);
+  }) as Server['close'];
 }
 
 /**
