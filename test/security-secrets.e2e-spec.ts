@@ -292,6 +292,7 @@ describe('security: no secret in the log or in any API answer', () => {
     answers.at(-1)!.allowed = [regenerated.body.webhook_secret];
     await call('delete key b', 'DELETE', `/v1/ApiKeys/${keyB.body.sid}`);
     await call('health', 'GET', '/health', { token: null });
+    await call('metrics', 'GET', '/metrics', { token: null });
 
     const secrets = [
       ADMIN,
