@@ -96,11 +96,11 @@ function closeConnectionsOnceStopping(server: Server): void {
     res.on('close', () => unanswered.delete(res));
   });
   const close = server.close.bind(server);
-  server.close = ((callback?: (err?: Error) => void) => {
+  server.close = (callback?: (err?: Error) => void) => {
     stopping = true;
     for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
     return close(callback);
-  }) as Server['close'];
+  };
 }
 
 /**
