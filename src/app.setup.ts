@@ -121,10 +121,20 @@ function answerMalformedRequestsWithJson(server: Server, logger: Logger): void {
           ? [408, 'the request took too long to arrive']
           : [400, 'the request is not valid HTTP'];
     logger.warn({ context: 'Http', code: err.code, status }, msg);
-    const body = JSON.stringify({ msg });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    endWithJson(socket, status, msg);
   });
+  // Without a listener, Node closes a CONNECT request's connection without a word.
+  server.on('connect', (_req: unknown, socket: Duplex) => {
+    const msg = 'the CONNECT method is not supported';
+    logger.warn({ context: 'Http', status: 405 }, msg);
+    endWithJson(socket, 405, msg);
+  });
+}
+
+function endWithJson(socket: Duplex, status: number, msg: string): void {
+  const body = JSON.stringify({ msg });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
