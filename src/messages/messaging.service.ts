@@ -71,6 +71,9 @@ export interface ReceiveResult {
 /** The width of the stored `from` number (messages.from). */
 const MAX_NUMBER_LENGTH = 64;
 
+/** How many normalised numbers are remembered before the memory starts over. */
+const NORMALIZED_CACHE_MAX = 10_000;
+
 /** Provider answers often name the provider's own id of the message under one of these keys. */
 const PROVIDER_ID_KEYS = ['id', 'messageId', 'message_id', 'messageID', 'sid', 'receipt', 'uuid', 'reference'];
 
@@ -94,6 +97,11 @@ function providerMessageId(response: unknown): string | null {
 export class MessagingService implements OnModuleInit {
   private readonly logger = new Logger('Messaging');
   private readonly config: AppConfig;
+  /**
+   * Input -> normalised number (null: not a number). Bounded, since senders are arbitrary, and
+   * only inputs short enough to be a number are kept.
+   */
+  private readonly normalized = new Map<string, string | null>();
 
   constructor(
     @Inject(ConfigService) configService: ConfigService,
@@ -119,7 +127,14 @@ export class MessagingService implements OnModuleInit {
   }
 
   normalize(number: string): string | undefined {
-    return normalizePhoneNumber(number, this.config.defaultCountry);
+    // Parsing a number is the dearest step of a message; the same numbers come back all the time.
+    if (number.length > 64) return normalizePhoneNumber(number, this.config.defaultCountry);
+    const known = this.normalized.get(number);
+    if (known !== undefined) return known === null ? undefined : known;
+    const result = normalizePhoneNumber(number, this.config.defaultCountry);
+    if (this.normalized.size >= NORMALIZED_CACHE_MAX) this.normalized.clear();
+    this.normalized.set(number, result ?? null);
+    return result;
   }
 
   /** The provider a send goes through: the named one, else the default. */
