@@ -17,6 +17,7 @@ import { InboundModule } from './inbound/inbound.module';
 import { VerbsModule } from './verbs/verbs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { QuickstartModule } from './quickstart/quickstart.module';
 
 @Module({})
 export class AppModule {
@@ -50,6 +51,7 @@ export class AppModule {
         MessagesModule,
         InboundModule,
         VerbsModule,
+        QuickstartModule,
       ],
       controllers: [MessagingProvidersController],
       providers: [

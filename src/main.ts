@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger, HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger as PinoLogger } from 'pino';
@@ -12,6 +12,7 @@ import { parseEnvironment } from './config/environment';
 import { GatewayLogger } from './logging/gateway-logger';
 import { ROOT_LOGGER } from './logging/logging.module';
 import { installProcessErrorHandlers } from './logging/process-errors';
+import { demoBanner, QuickstartService } from './quickstart/quickstart.service';
 
 function exitWith(err: unknown): never {
   if (err instanceof ConfigurationError) {
@@ -22,6 +23,17 @@ function exitWith(err: unknown): never {
     );
   }
   process.exit(1);
+}
+
+/** The `msg` of a refused call (an HTTP exception), else the error's message. */
+function problemOf(err: unknown): string {
+  if (err instanceof HttpException) {
+    const body = err.getResponse();
+    if (typeof body === 'object' && typeof (body as { msg?: unknown }).msg === 'string') {
+      return (body as { msg: string }).msg;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -60,6 +72,19 @@ async function bootstrap(): Promise<void> {
     { context: 'Main', port },
     `SMS gateway listening on http://${config.host}:${port} (docs at /docs)`,
   );
+  if (config.quickstart) {
+    const host = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+    try {
+      const demo = await app.get(QuickstartService).ensureDemo();
+      // For the person at the terminal, not the log: plain text, once.
+      process.stdout.write(demoBanner(demo, `http://${host}:${port}`));
+    } catch (err) {
+      root.error(
+        { context: 'Quickstart', err },
+        `the demo account could not be made: ${problemOf(err)}`,
+      );
+    }
+  }
 }
 
 bootstrap().catch(exitWith);
