@@ -1,7 +1,15 @@
+import { Worker } from 'node:worker_threads';
 import type { Database, Statement } from 'better-sqlite3';
 import { type DataSource, QueryFailedError } from 'typeorm';
 
 export type Param = string | number | null;
+
+/** One statement of a write; `ifChanged`: run only when the statement before it changed a row. */
+export interface WriteStep {
+  sql: string;
+  params: Param[];
+  ifChanged?: boolean;
+}
 
 interface PgPool {
   query(
@@ -10,30 +18,132 @@ interface PgPool {
   ): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
+/** A failure as it crosses from the writer thread: plain data. */
+interface FailureData {
+  code?: string;
+  message: string;
+  sql: string;
+}
+
+type WriteOutcome = { ok: true; changes: number } | { ok: false; error: FailureData };
+type GroupResult = { outcomes: WriteOutcome[] } | { commitError: FailureData };
+
+/**
+ * Runs a group of writes (each a list of steps) in one transaction on `db`, each write in a
+ * savepoint of its own when the group holds more than one, so that a failing write fails alone.
+ * Gives, for each write, the number of rows its first statement changed, or its error.
+ * It refers to nothing but its parameters: the writer thread runs it from its source text.
+ */
+function executeGroup(
+  db: Database,
+  statements: Map<string, Statement>,
+  group: WriteStep[][],
+): GroupResult {
+  let current = 'BEGIN';
+  const failure = (err: unknown): FailureData => {
+    const e = err as { code?: unknown; message?: unknown } | null;
+    return {
+      ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+      message: typeof e?.message === 'string' ? e.message : String(err),
+      sql: current,
+    };
+  };
+  const runWrite = (steps: WriteStep[]): number => {
+    let first = 0;
+    let last = 1;
+    steps.forEach((step, i) => {
+      if (step.ifChanged && last === 0) return;
+      current = step.sql;
+      let stmt = statements.get(step.sql);
+      if (!stmt) {
+        stmt = db.prepare(step.sql);
+        statements.set(step.sql, stmt);
+      }
+      last = stmt.run(...step.params).changes;
+      if (i === 0) first = last;
+    });
+    return first;
+  };
+  const outcomes: WriteOutcome[] = [];
+  const alone = group.length === 1;
+  try {
+    db.transaction(() => {
+      for (const steps of group) {
+        try {
+          // Alone in the group, a write needs no savepoint of its own.
+          const changes = alone ? runWrite(steps) : db.transaction(runWrite)(steps);
+          outcomes.push({ ok: true, changes });
+        } catch (err) {
+          outcomes.push({ ok: false, error: failure(err) });
+          if (alone) throw err;
+        }
+      }
+      current = 'COMMIT';
+    })();
+  } catch (err) {
+    if (!(alone && outcomes[0]?.ok === false)) return { commitError: failure(err) };
+  }
+  return { outcomes };
+}
+
+/** The writer thread: its own connection to the database file, running the groups it is sent. */
+function writerThread(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { parentPort, workerData } =
+    require('node:worker_threads') as typeof import('node:worker_threads');
+  const { driver, file } = workerData as { driver: string; file: string };
+  const Sqlite = require(driver) as typeof import('better-sqlite3');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  // The settings the data source gives its own connection (see data-source-options.ts).
+  const db = new Sqlite(file, { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const statements = new Map<string, Statement>();
+  parentPort?.on('message', (m: { id: number; group: WriteStep[][] }) => {
+    parentPort.postMessage({ id: m.id, result: executeGroup(db, statements, m.group) });
+  });
+}
+
+const WRITER_SOURCE = `const executeGroup = ${executeGroup.toString()};\n(${writerThread.toString()})();`;
+
 interface QueuedWrite {
-  work: () => unknown;
-  resolve: (value: unknown) => void;
+  steps: WriteStep[];
+  resolve: (changes: number) => void;
   reject: (err: unknown) => void;
 }
 
-/** What every `DirectSql` on one SQLite connection shares: its statements and its write queue. */
+/** What every `DirectSql` on one SQLite connection shares. */
 interface SqliteShared {
   statements: Map<string, Statement>;
   queue: QueuedWrite[];
-  flushing: boolean;
+  scheduled: boolean;
+  /** The group the writer thread is running, if any. */
+  inFlight?: { id: number; writes: QueuedWrite[] };
+  writer?: Worker;
+  nextId: number;
+  /** After `close`, groups run on the data source's connection. */
+  closed: boolean;
 }
 
 const sharedBySqlite = new WeakMap<Database, SqliteShared>();
+
+function failedQuery(f: FailureData, params: readonly Param[] = []): QueryFailedError {
+  const driverError = Object.assign(new Error(f.message), f.code ? { code: f.code } : {});
+  return new QueryFailedError(f.sql, params as Param[], driverError);
+}
 
 /**
  * Plain SQL beside TypeORM, for the few statements every message runs, with errors as TypeORM's
  * `QueryFailedError` like any other query.
  *
- * On SQLite, statements are prepared once and run synchronously, and writes are committed in
- * groups: every write queued during one turn of the event loop goes into one transaction (each in
- * its own savepoint, so that one failing write fails alone), and each caller is answered once that
- * transaction is committed. A commit costs far more than the rows it writes, and SQLite has one
- * writer, so this is where the time goes when many messages arrive at once.
+ * On SQLite, writes are committed in groups: every write queued while the previous group was
+ * being committed goes into the next transaction (each in its own savepoint, so that one failing
+ * write fails alone), and each caller is answered once that transaction is committed. A commit
+ * costs far more than the rows it writes, and SQLite has one writer. For a database file, the
+ * groups are run by a thread of their own on its own connection, so that the writing (the
+ * write-ahead log, checkpoints) does not hold up requests; an in-memory database cannot be shared
+ * with another connection, so there the groups run on the data source's connection, one per turn
+ * of the event loop. Reads run on the data source's connection, with statements prepared once.
  *
  * On PostgreSQL, each call is one statement, one round trip, straight on the pool.
  */
@@ -52,96 +162,123 @@ export class DirectSql {
     const db = this.sqlite;
     let shared = sharedBySqlite.get(db);
     if (!shared) {
-      shared = { statements: new Map(), queue: [], flushing: false };
+      shared = { statements: new Map(), queue: [], scheduled: false, nextId: 1, closed: false };
       sharedBySqlite.set(db, shared);
     }
     return shared;
   }
 
-  private statement(sql: string): Statement {
-    const { statements } = this.shared;
-    let stmt = statements.get(sql);
-    if (!stmt) {
-      stmt = this.sqlite.prepare(sql);
-      statements.set(sql, stmt);
-    }
-    return stmt;
-  }
-
-  private static failed(sql: string, params: readonly Param[], err: unknown): QueryFailedError {
-    return err instanceof QueryFailedError
-      ? err
-      : new QueryFailedError(
-          sql,
-          params as Param[],
-          // Not `instanceof Error`: a native module's errors may come from another realm.
-          typeof err === 'object' && err !== null ? (err as Error) : new Error(String(err)),
-        );
-  }
-
-  /** SQLite, inside `write`: runs a writing statement; the number of rows it changed. */
-  run(sql: string, params: readonly Param[]): number {
-    try {
-      return this.statement(sql).run(...params).changes;
-    } catch (err) {
-      throw DirectSql.failed(sql, params, err);
-    }
-  }
-
   /** SQLite: the first row a query returns. */
   get<T>(sql: string, params: readonly Param[]): T | undefined {
+    const { statements } = this.shared;
     try {
-      return this.statement(sql).get(...params) as T | undefined;
+      let stmt = statements.get(sql);
+      if (!stmt) {
+        stmt = this.sqlite.prepare(sql);
+        statements.set(sql, stmt);
+      }
+      return stmt.get(...params) as T | undefined;
     } catch (err) {
-      throw DirectSql.failed(sql, params, err);
+      const e = err as { code?: unknown; message?: unknown };
+      throw failedQuery(
+        {
+          ...(typeof e.code === 'string' ? { code: e.code } : {}),
+          message: typeof e.message === 'string' ? e.message : String(err),
+          sql,
+        },
+        params,
+      );
     }
   }
 
   /**
-   * SQLite: runs `work` (synchronous `run` calls) atomically, in the transaction of this turn of
-   * the event loop; resolves with its result once that transaction is committed, rejects when
-   * `work` throws (its changes undone) or the commit fails.
+   * SQLite: runs the steps of one write atomically, in the next group; resolves once the group
+   * is committed with the number of rows the first step changed, rejects when a step fails (the
+   * whole write undone) or the commit does.
    */
-  write<T>(work: () => T): Promise<T> {
+  write(steps: WriteStep[]): Promise<number> {
     const shared = this.shared;
-    return new Promise<T>((resolve, reject) => {
-      shared.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!shared.flushing) {
-        shared.flushing = true;
-        setImmediate(() => this.flush(shared));
+    return new Promise<number>((resolve, reject) => {
+      shared.queue.push({ steps, resolve, reject });
+      if (!shared.scheduled && !shared.inFlight) {
+        shared.scheduled = true;
+        // Writes queued in this same turn of the event loop join the group.
+        setImmediate(() => {
+          shared.scheduled = false;
+          this.flush(shared);
+        });
       }
     });
   }
 
   private flush(shared: SqliteShared): void {
-    const batch = shared.queue;
+    if (shared.inFlight || shared.queue.length === 0) return;
+    const writes = shared.queue;
     shared.queue = [];
-    shared.flushing = false;
-    const db = this.sqlite;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
-    const alone = batch.length === 1;
-    try {
-      db.transaction(() => {
-        for (const item of batch) {
-          try {
-            // Alone in the group, a write needs no savepoint of its own.
-            outcomes.push({ ok: true, value: alone ? item.work() : db.transaction(item.work)() });
-          } catch (err) {
-            outcomes.push({ ok: false, err });
-            if (alone) throw err;
-          }
-        }
-      })();
-    } catch (err) {
-      const failedAlone = alone && outcomes[0]?.ok === false;
-      for (const item of batch)
-        item.reject(failedAlone ? err : DirectSql.failed('COMMIT', [], err));
+    const group = writes.map((w) => w.steps);
+    const file = this.ds.options.database;
+    if (shared.closed || typeof file !== 'string' || file === '' || file === ':memory:') {
+      this.settle(writes, executeGroup(this.sqlite, shared.statements, group));
       return;
     }
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) item.resolve(outcome.value);
-      else item.reject(outcome ? outcome.err : new Error('the write was not run'));
+    const writer = (shared.writer ??= this.startWriter(shared, file));
+    const id = shared.nextId++;
+    shared.inFlight = { id, writes };
+    writer.ref();
+    writer.postMessage({ id, group });
+  }
+
+  /**
+   * Stops the writer thread once the group it is running is committed; writes queued after that
+   * run on the data source's connection. For the end of the application.
+   */
+  async close(): Promise<void> {
+    if (this.engine !== 'sqlite') return;
+    const shared = this.shared;
+    shared.closed = true;
+    const writer = shared.writer;
+    if (!writer) return;
+    while (shared.inFlight) await new Promise((resolve) => setTimeout(resolve, 5));
+    shared.writer = undefined;
+    await writer.terminate();
+    this.flush(shared);
+  }
+
+  private startWriter(shared: SqliteShared, file: string): Worker {
+    const worker = new Worker(WRITER_SOURCE, {
+      eval: true,
+      workerData: { driver: require.resolve('better-sqlite3'), file },
+    });
+    worker.unref();
+    worker.on('message', (m: { id: number; result: GroupResult }) => {
+      const inFlight = shared.inFlight;
+      if (!inFlight || inFlight.id !== m.id) return;
+      shared.inFlight = undefined;
+      if (shared.queue.length === 0) worker.unref();
+      this.settle(inFlight.writes, m.result);
+      // What queued up meanwhile is the next group.
+      this.flush(shared);
+    });
+    const lost = (reason: string): void => {
+      if (shared.writer === worker) shared.writer = undefined;
+      const inFlight = shared.inFlight;
+      shared.inFlight = undefined;
+      if (inFlight) {
+        this.settle(inFlight.writes, { commitError: { message: reason, sql: 'COMMIT' } });
+      }
+      this.flush(shared);
+    };
+    worker.on('error', (err) => lost(`the SQLite writer thread failed: ${err.message}`));
+    worker.on('exit', (code) => lost(`the SQLite writer thread exited (${code})`));
+    return worker;
+  }
+
+  private settle(writes: QueuedWrite[], result: GroupResult): void {
+    writes.forEach((w, i) => {
+      const outcome = 'outcomes' in result ? result.outcomes[i] : undefined;
+      if (outcome?.ok) w.resolve(outcome.changes);
+      else if (outcome) w.reject(failedQuery(outcome.error, stepParams(w.steps, outcome.error)));
+      else w.reject(failedQuery('commitError' in result ? result.commitError : noResult));
     });
   }
 
@@ -155,11 +292,23 @@ export class DirectSql {
       // A refused connection is not a query that failed; it is passed on as the pool gave it.
       const code = (err as { code?: unknown } | null)?.code;
       if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
-        throw DirectSql.failed(sql, params, err);
+        throw new QueryFailedError(
+          sql,
+          params as Param[],
+          // Not `instanceof Error`: errors may come from another realm.
+          typeof err === 'object' && err !== null ? (err as Error) : new Error(String(err)),
+        );
       }
       throw err;
     }
   }
+}
+
+const noResult: FailureData = { message: 'the write was not run', sql: 'COMMIT' };
+
+/** The parameters of the step that failed, for the error. */
+function stepParams(steps: WriteStep[], f: FailureData): Param[] {
+  return steps.find((s) => s.sql === f.sql)?.params ?? [];
 }
 
 /** `$1, $2, ...` from `start`, or `?, ?, ...`: the placeholders of `count` values. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type DataSource, type Repository } from 'typeorm';
 import {
@@ -73,7 +73,7 @@ function toMessage(row: MessageRow | undefined): MessageEntity | null {
  * plain SQL through `DirectSql`, each statement built once; listings go through TypeORM.
  */
 @Injectable()
-export class MessagesRepository {
+export class MessagesRepository implements OnApplicationShutdown {
   private readonly sql: DirectSql;
   private readonly texts = new Map<string, string>();
 
@@ -84,6 +84,10 @@ export class MessagesRepository {
     @InjectRepository(DeliveryAttemptEntity) private readonly attempts: Repository<DeliveryAttemptEntity>,
   ) {
     this.sql = new DirectSql(db);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sql.close();
   }
 
   /** The text of a statement, built on first use. */
@@ -109,11 +113,11 @@ export class MessagesRepository {
         this.insertSql('message_events', EVENT_COLUMNS),
         this.insertSql('webhook_deliveries', DELIVERY_COLUMNS),
       ];
-      await this.sql.write(() => {
-        this.sql.run(insertMessage, messageParams(message));
-        this.sql.run(insertEvent, event);
-        for (const d of deliveries) this.sql.run(insertDelivery, deliveryParams(d));
-      });
+      await this.sql.write([
+        { sql: insertMessage, params: messageParams(message) },
+        { sql: insertEvent, params: event },
+        ...deliveries.map((d) => ({ sql: insertDelivery, params: deliveryParams(d) })),
+      ]);
       return;
     }
     // One statement: one round trip, and as atomic as a transaction.
@@ -157,11 +161,11 @@ export class MessagesRepository {
         () => `UPDATE messages SET ${set.map(([c]) => `"${c}" = ?`).join(', ')} WHERE sid = ? AND status IN (${placeholders('sqlite', from.length)})`,
       );
       const insertEvent = this.insertSql('message_events', EVENT_COLUMNS);
-      return this.sql.write(() => {
-        if (this.sql.run(update, [...values, sid, ...from]) === 0) return false;
-        this.sql.run(insertEvent, [eventId, sid, status, detail, updatedAt]);
-        return true;
-      });
+      const changed = await this.sql.write([
+        { sql: update, params: [...values, sid, ...from] },
+        { sql: insertEvent, params: [eventId, sid, status, detail, updatedAt], ifChanged: true },
+      ]);
+      return changed > 0;
     }
     // The step is recorded only when the update moved the row, in the same statement.
     const statement = this.text(key, () => {

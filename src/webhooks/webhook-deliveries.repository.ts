@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { WebhookDeliveryEntity } from '../database/entities';
@@ -39,7 +39,7 @@ const ATTEMPT_COLUMNS = ['id', 'delivery_id', 'message_sid', 'attempt', 'status_
  * runs (store it, read its credentials, finish an attempt) is plain SQL through `DirectSql`.
  */
 @Injectable()
-export class WebhookDeliveriesRepository {
+export class WebhookDeliveriesRepository implements OnApplicationShutdown {
   private readonly postgres: boolean;
   private readonly sql: DirectSql;
   private readonly statements: { insert: string; credentials: string; finishUpdate: string; finishInsert: string; finishPg: string };
@@ -70,9 +70,13 @@ export class WebhookDeliveriesRepository {
     };
   }
 
+  onApplicationShutdown(): Promise<void> {
+    return this.sql.close();
+  }
+
   async insert(delivery: WebhookDeliveryEntity): Promise<void> {
     if (this.postgres) await this.sql.pg(this.statements.insert, deliveryParams(delivery));
-    else await this.sql.write(() => this.sql.run(this.statements.insert, deliveryParams(delivery)));
+    else await this.sql.write([{ sql: this.statements.insert, params: deliveryParams(delivery) }]);
   }
 
   /**
@@ -138,11 +142,11 @@ export class WebhookDeliveriesRepository {
       const { rows } = await this.sql.pg<{ n: number }>(this.statements.finishPg, [...update, ...record]);
       return (rows[0]?.n ?? 0) > 0;
     }
-    return this.sql.write(() => {
-      const changed = this.sql.run(this.statements.finishUpdate, update);
-      this.sql.run(this.statements.finishInsert, record);
-      return changed > 0;
-    });
+    const changed = await this.sql.write([
+      { sql: this.statements.finishUpdate, params: update },
+      { sql: this.statements.finishInsert, params: record },
+    ]);
+    return changed > 0;
   }
 
   /** The application's Basic credentials and the account's signing secret, read at delivery time. */
