@@ -281,6 +281,23 @@ describe('inbound SMS: provider -> gateway -> application -> message verb -> pro
     }
   });
 
+  it('an alphanumeric sender id reaches the application as written', async () => {
+    application.handler = (_req, res) => json(res, 200, {});
+    const res = await api(
+      gw.baseUrl,
+      'POST',
+      '/v1/messaging/simwood',
+      {
+        app: 'sms_inbound',
+        data: { destination: '15085710838', message: 'sale', originator: 'ACME' },
+      },
+      null,
+    );
+    expect(res.status).toBe(200);
+    await application.waitFor(1);
+    expect(application.requests[0]!.json).toMatchObject({ from: 'ACME', to: ['15085710838'] });
+  });
+
   it('form-encoded bodies are read too', async () => {
     application.handler = (_req, res) => json(res, 200, {});
     const res = await fetch(`${gw.baseUrl}/v1/messaging/382com`, {

@@ -35,9 +35,16 @@ export interface SendRequest {
 
 export type SendOutcome =
   | { ok: true; message: MessageEntity; providerResponse: unknown }
-  | { ok: false; message: MessageEntity; reason: string; providerResponse?: unknown; timedOut: boolean };
+  | {
+      ok: false;
+      message: MessageEntity;
+      reason: string;
+      providerResponse?: unknown;
+      timedOut: boolean;
+    };
 
-export type SendRejection = 'no-provider' | 'unknown-provider' | 'invalid-number' | 'foreign-number';
+export type SendRejection =
+  'no-provider' | 'unknown-provider' | 'invalid-number' | 'foreign-number';
 
 /** A send refused before anything was stored or sent. */
 export class SendRejectedError extends Error {
@@ -75,7 +82,16 @@ const MAX_NUMBER_LENGTH = 64;
 const NORMALIZED_CACHE_MAX = 10_000;
 
 /** Provider answers often name the provider's own id of the message under one of these keys. */
-const PROVIDER_ID_KEYS = ['id', 'messageId', 'message_id', 'messageID', 'sid', 'receipt', 'uuid', 'reference'];
+const PROVIDER_ID_KEYS = [
+  'id',
+  'messageId',
+  'message_id',
+  'messageID',
+  'sid',
+  'receipt',
+  'uuid',
+  'reference',
+];
 
 function providerMessageId(response: unknown): string | null {
   if (typeof response !== 'object' || response === null) return null;
@@ -86,7 +102,9 @@ function providerMessageId(response: unknown): string | null {
     if (typeof v === 'number') return String(v);
   }
   const data = r.data;
-  return typeof data === 'object' && data !== null && data !== response ? providerMessageId(data) : null;
+  return typeof data === 'object' && data !== null && data !== response
+    ? providerMessageId(data)
+    : null;
 }
 
 /**
@@ -151,7 +169,11 @@ export class MessagingService implements OnModuleInit {
       return provider;
     }
     const fallback = this.registry.getDefault();
-    if (!fallback) throw new SendRejectedError('no-provider', 'no SMS provider is configured (JAMBONES_MESSAGING)');
+    if (!fallback)
+      throw new SendRejectedError(
+        'no-provider',
+        'no SMS provider is configured (JAMBONES_MESSAGING)',
+      );
     return fallback;
   }
 
@@ -195,7 +217,9 @@ export class MessagingService implements OnModuleInit {
     };
     await this.messages.create(message);
     this.metrics.messageStored('outbound', provider.name, 'queued');
-    this.logger.log(`message ${message.sid}: outbound ${from} -> ${to} queued for ${provider.name}`);
+    this.logger.log(
+      `message ${message.sid}: outbound ${from} -> ${to} queued for ${provider.name}`,
+    );
     let outcome: SendOutcome;
     const sendStarted = performance.now();
     try {
@@ -213,8 +237,14 @@ export class MessagingService implements OnModuleInit {
       });
       this.metrics.messageStored('outbound', provider.name, 'sent');
       this.metrics.providerSend(provider.name, 'success', (performance.now() - sendStarted) / 1000);
-      Object.assign(message, { status: 'sent', provider_message_id: providerId, provider_response: providerResponse });
-      this.logger.log(`message ${message.sid}: sent through ${provider.name}${providerId ? ` as ${providerId}` : ''}`);
+      Object.assign(message, {
+        status: 'sent',
+        provider_message_id: providerId,
+        provider_response: providerResponse,
+      });
+      this.logger.log(
+        `message ${message.sid}: sent through ${provider.name}${providerId ? ` as ${providerId}` : ''}`,
+      );
       outcome = { ok: true, message, providerResponse };
     } catch (err) {
       const e = err instanceof ProviderSendError ? err : new ProviderSendError(String(err));
@@ -224,10 +254,24 @@ export class MessagingService implements OnModuleInit {
         ...(e.providerResponse !== undefined ? { provider_response: e.providerResponse } : {}),
       });
       this.metrics.messageStored('outbound', provider.name, 'failed');
-      this.metrics.providerSend(provider.name, e.timedOut ? 'timeout' : 'failure', (performance.now() - sendStarted) / 1000);
-      Object.assign(message, { status: 'failed', failure_reason: reason, provider_response: e.providerResponse ?? null });
+      this.metrics.providerSend(
+        provider.name,
+        e.timedOut ? 'timeout' : 'failure',
+        (performance.now() - sendStarted) / 1000,
+      );
+      Object.assign(message, {
+        status: 'failed',
+        failure_reason: reason,
+        provider_response: e.providerResponse ?? null,
+      });
       this.logger.warn(`message ${message.sid}: send failed: ${reason}`);
-      outcome = { ok: false, message, reason, providerResponse: e.providerResponse, timedOut: e.timedOut };
+      outcome = {
+        ok: false,
+        message,
+        reason,
+        providerResponse: e.providerResponse,
+        timedOut: e.timedOut,
+      };
     }
     if (req.statusHook) {
       await this.webhooks.enqueue({
@@ -249,19 +293,28 @@ export class MessagingService implements OnModuleInit {
    */
   async receive(providerName: string, url: string, body: unknown): Promise<ReceiveResult> {
     const provider = this.registry.get(providerName);
-    if (!provider) throw new ReceiveRejectedError('unknown-provider', `unknown provider "${providerName}"`);
+    if (!provider)
+      throw new ReceiveRejectedError('unknown-provider', `unknown provider "${providerName}"`);
     let inbound;
     try {
       inbound = await provider.translateInbound(url, body);
     } catch (err) {
-      throw new ReceiveRejectedError('untranslatable', err instanceof InboundTranslationError ? err.message : 'the body could not be read');
+      throw new ReceiveRejectedError(
+        'untranslatable',
+        err instanceof InboundTranslationError ? err.message : 'the body could not be read',
+      );
     }
-    const norm = (n: string): string => this.normalize(n) ?? n.replace(/\D/g, '');
+    // A sender that is no phone number (a short code with odd punctuation, an alphanumeric
+    // sender id such as "ACME") is kept as its digits, or as written when it has none.
+    const norm = (n: string): string => this.normalize(n) ?? (n.replace(/\D/g, '') || n.trim());
     const from = norm(inbound.from);
     // What the messages table can hold, the same on every database engine (PostgreSQL refuses
     // a NUL in text, and a number wider than its column).
     if (from.length > MAX_NUMBER_LENGTH) {
-      throw new ReceiveRejectedError('untranslatable', `"from" is not a phone number (${from.length} digits)`);
+      throw new ReceiveRejectedError(
+        'untranslatable',
+        `"from" is not a phone number (${from.length} digits)`,
+      );
     }
     if (inbound.text.includes('\u0000')) {
       throw new ReceiveRejectedError('untranslatable', 'the text holds a NUL character');
@@ -270,11 +323,17 @@ export class MessagingService implements OnModuleInit {
     const cc = inbound.cc.map(norm);
     const route = await this.numbers.findRoute([...to, ...cc]);
     if (!route) {
-      throw new ReceiveRejectedError('no-route', `no application owns ${[...to, ...cc].join(', ')}`);
+      throw new ReceiveRejectedError(
+        'no-route',
+        `no application owns ${[...to, ...cc].join(', ')}`,
+      );
     }
     const app = route.application;
     if (!app.messaging_hook_url) {
-      throw new ReceiveRejectedError('no-hook', `the application for ${route.number} has no messaging webhook`);
+      throw new ReceiveRejectedError(
+        'no-hook',
+        `the application for ${route.number} has no messaging webhook`,
+      );
     }
     const now = nowIso();
     const message: MessageEntity = {
@@ -304,7 +363,10 @@ export class MessagingService implements OnModuleInit {
       messageSid: message.sid,
       accountSid: message.account_sid,
       applicationSid: app.sid,
-      target: { url: app.messaging_hook_url, method: app.messaging_hook_method === 'GET' ? 'GET' : 'POST' },
+      target: {
+        url: app.messaging_hook_url,
+        method: app.messaging_hook_method === 'GET' ? 'GET' : 'POST',
+      },
       payload: {
         messageSid: message.sid,
         accountSid: message.account_sid,
@@ -319,7 +381,9 @@ export class MessagingService implements OnModuleInit {
     });
     await this.messages.create(message, [delivery]);
     this.metrics.messageStored('inbound', provider.name, 'received');
-    this.logger.log(`message ${message.sid}: inbound ${from} -> ${to.join(',')} through ${provider.name} for application ${app.sid}`);
+    this.logger.log(
+      `message ${message.sid}: inbound ${from} -> ${to.join(',')} through ${provider.name} for application ${app.sid}`,
+    );
     this.webhooks.start(delivery);
     return { messageSid: message.sid, providerAnswer: await provider.inboundResponse(message.sid) };
   }
