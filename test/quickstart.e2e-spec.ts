@@ -104,8 +104,17 @@ describe('npm start (the quickstart)', () => {
 
     // The echo app, on a port of its own here (the demo points at 3100, which may be taken).
     const echoPort = await freePort();
+    // It checks the gateway's signatures with the account's webhook secret.
+    const secret = await api(
+      first.baseUrl,
+      'GET',
+      `/v1/Accounts/${accountSid}/WebhookSecret`,
+      undefined,
+      token,
+    );
     const echo = run(join(ROOT, 'examples', 'echo-app', 'server.js'), dir, {
       ECHO_APP_PORT: String(echoPort),
+      WEBHOOK_SECRET: secret.body.webhook_secret,
     });
     running.push(echo);
     await eventually(() => (/echo app listening/.test(echo.output()) ? true : undefined));
@@ -167,6 +176,8 @@ describe('npm start (the quickstart)', () => {
     expect(echo.output()).toContain(
       `SMS ${received.sid} from 15085550199 to 15085550100: "Hi there"`,
     );
+    // Both calls carried a valid signature.
+    expect(echo.output()).not.toContain('refused');
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
