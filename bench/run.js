@@ -4,7 +4,9 @@
 //   npm run bench -- --smoke       a few seconds, tiny batches, writes nothing: what CI runs
 // Options: --duration <s> --connections 10,50 --batch <n> --no-batches --engines sqlite,postgres
 //          --routes inbound,outbound --warmup <s> --drain-timeout <s> --profile --no-docs --keep-logs --out-dir <dir>
-//          --dist <dir> (the build to run; default dist/) --node-options '<flags for the gateway>'
+//          --dist <dir> (the build to run; default dist/) --node-options='<flags for the gateway>'
+//          --label '<what this run measures>'
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -34,6 +36,7 @@ const { values: opt } = parseArgs({
     'out-dir': { type: 'string' },
     dist: { type: 'string' },
     'node-options': { type: 'string' },
+    label: { type: 'string' },
   },
 });
 
@@ -77,6 +80,24 @@ const INBOUND_PAYLOAD = JSON.stringify({
   contentId: null,
 });
 
+const distDir = path.resolve(opt.dist ?? path.join(ROOT, 'dist'));
+
+/** The commit the working tree is at, and whether it has changes; what `dist/` was built from. */
+function gitCommit() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT })
+      .toString()
+      .trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT })
+        .toString()
+        .trim() !== '';
+    return `${head}${dirty ? ' (with uncommitted changes in src/)' : ''}`;
+  } catch {
+    return null;
+  }
+}
+
 async function benchEngine(engine, ctx) {
   const result = {
     engine,
@@ -103,7 +124,7 @@ async function benchEngine(engine, ctx) {
     : undefined;
   log(`${engine}: starting the gateway (log in ${logFile})`);
   const gateway = await startGateway({
-    distDir: path.resolve(opt.dist ?? path.join(ROOT, 'dist')),
+    distDir,
     databaseUrl: db.url,
     adminKey,
     messaging: { peerless: { module: 'peerless', options: { url: `${ctx.provider.url}/send` } } },
@@ -313,6 +334,8 @@ async function main() {
   const results = {
     startedAt,
     smoke,
+    label: opt.label ?? null,
+    build: { dist: path.relative(ROOT, distDir) || '.', commit: gitCommit() },
     settings: { ...settings, drainTimeoutMs: undefined },
     machine: { ...m, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
     seconds: round((performance.now() - t0) / 1000, 1),

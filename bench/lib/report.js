@@ -88,7 +88,9 @@ function markdown(results) {
   const m = results.machine;
   const lines = [];
   lines.push(
-    `Run ${results.startedAt}${results.smoke ? ' (smoke)' : ''}: ${results.settings.duration} s per run, batches of ${results.settings.batch}.`,
+    `Run ${results.startedAt}${results.smoke ? ' (smoke)' : ''}${results.label ? ` (${results.label})` : ''}: ` +
+      `${results.settings.duration} s per run, batches of ${results.settings.batch}; ` +
+      `the build in ${results.build.dist}/, working tree at ${results.build.commit ?? 'unknown'}.`,
   );
   lines.push('');
   lines.push(
