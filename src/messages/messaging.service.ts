@@ -77,6 +77,8 @@ export interface ReceiveResult {
 
 /** The width of the stored `from` number (messages.from). */
 const MAX_NUMBER_LENGTH = 64;
+/** An alphanumeric sender id: letters and digits, with the few separators senders use. */
+const SENDER_ID = /^[\p{L}\p{N}][\p{L}\p{N} ._&'-]{0,31}$/u;
 
 /** How many normalised numbers are remembered before the memory starts over. */
 const NORMALIZED_CACHE_MAX = 10_000;
@@ -304,9 +306,10 @@ export class MessagingService implements OnModuleInit {
         err instanceof InboundTranslationError ? err.message : 'the body could not be read',
       );
     }
-    // A sender that is no phone number (a short code with odd punctuation, an alphanumeric
-    // sender id such as "ACME") is kept as its digits, or as written when it has none.
-    const norm = (n: string): string => this.normalize(n) ?? (n.replace(/\D/g, '') || n.trim());
+    // A number that is no phone number is kept as its digits, or, for an alphanumeric sender id
+    // such as "ACME", as written; anything else (control characters...) leaves nothing.
+    const norm = (n: string): string =>
+      this.normalize(n) ?? (n.replace(/\D/g, '') || (SENDER_ID.test(n.trim()) ? n.trim() : ''));
     const from = norm(inbound.from);
     // What the messages table can hold, the same on every database engine (PostgreSQL refuses
     // a NUL in text, and a number wider than its column).
