@@ -59,7 +59,7 @@ async function bootstrap(): Promise<void> {
   });
   const root = app.get<PinoLogger>(ROOT_LOGGER);
   app.useLogger(app.get(GatewayLogger));
-  installProcessErrorHandlers({ logger: root, shutdown: () => app.close() });
+  installProcessErrorHandlers(root);
   configureApp(app, config);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { createRootLogger } from './logger-options';
-import { isFatal, processErrorHandlers } from './process-errors';
+import { processErrorHandlers } from './process-errors';
 
-function setup(shutdown: () => Promise<void> = async () => undefined) {
+function setup() {
   const lines: Record<string, any>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -10,40 +10,22 @@ function setup(shutdown: () => Promise<void> = async () => undefined) {
       done();
     },
   });
-  const exits: number[] = [];
-  const handlers = processErrorHandlers({
-    logger: createRootLogger('info', stream),
-    shutdown,
-    shutdownTimeoutMs: 50,
-    exit: (code) => exits.push(code),
+  const exits: unknown[] = [];
+  const exit = jest.spyOn(process, 'exit').mockImplementation((code) => {
+    exits.push(code);
+    return undefined as never;
   });
-  return { lines, exits, handlers };
+  const handlers = processErrorHandlers(createRootLogger('info', stream));
+  return { lines, exits, handlers, restore: () => exit.mockRestore() };
 }
 
 const ioError = (code: string): Error => Object.assign(new Error(`socket: ${code}`), { code });
 
-describe('isFatal', () => {
-  it.each(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND'])(
-    'survives an isolated I/O error (%s)',
-    (code) => expect(isFatal(ioError(code))).toBe(false),
-  );
-
-  it('survives an HTTP client error', () => {
-    expect(isFatal(Object.assign(new Error('Request failed'), { isAxiosError: true }))).toBe(false);
-  });
-
-  it.each([
-    ['a TypeError', new TypeError('x is undefined')],
-    ['an error with another code', ioError('ERR_ASSERTION')],
-    ['a thrown string', 'boom'],
-    ['null', null],
-  ])('stops on %s', (_what, err) => expect(isFatal(err)).toBe(true));
-});
-
 describe('process error handlers', () => {
   it('logs an unhandled rejection and keeps running', () => {
-    const { lines, exits, handlers } = setup();
+    const { lines, exits, handlers, restore } = setup();
     handlers.onUnhandledRejection(new Error('nobody awaited me'));
+    restore();
     expect(exits).toEqual([]);
     expect(lines[0]).toMatchObject({
       level: 'error',
@@ -52,29 +34,18 @@ describe('process error handlers', () => {
     });
   });
 
-  it('logs an isolated I/O error and keeps running', () => {
-    const { lines, exits, handlers } = setup();
-    handlers.onUncaughtException(ioError('ECONNRESET'));
+  it.each([
+    ['an isolated I/O error', ioError('ECONNRESET')],
+    ['a TypeError', new TypeError('x is undefined')],
+    ['a thrown string', 'boom'],
+  ])('logs %s and keeps running', (_what, err) => {
+    const { lines, exits, handlers, restore } = setup();
+    handlers.onUncaughtException(err);
+    restore();
     expect(exits).toEqual([]);
-    expect(lines[0]).toMatchObject({ level: 'error', err: { code: 'ECONNRESET' } });
-  });
-
-  it('logs any other exception as fatal, closes the application and exits with 1', async () => {
-    let closed = false;
-    const { lines, exits, handlers } = setup(async () => {
-      closed = true;
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      msg: expect.stringContaining('keeps running'),
     });
-    handlers.onUncaughtException(new TypeError('broken state'));
-    await new Promise((r) => setImmediate(r));
-    expect(closed).toBe(true);
-    expect(exits).toEqual([1]);
-    expect(lines[0]).toMatchObject({ level: 'fatal', err: { type: 'TypeError' } });
-  });
-
-  it('exits with 1 even when closing hangs', async () => {
-    const { exits, handlers } = setup(() => new Promise(() => undefined));
-    handlers.onUncaughtException(new TypeError('broken state'));
-    await new Promise((r) => setTimeout(r, 120));
-    expect(exits).toEqual([1]);
   });
 });
