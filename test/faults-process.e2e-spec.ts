@@ -13,7 +13,7 @@ import { HttpStub } from './utils/http-stub';
 
 const PLUGIN = join(__dirname, 'fixtures', 'plugins', 'stray-errors-plugin.js');
 
-describe('faults: unhandled rejections and uncaught I/O errors', () => {
+describe('faults: unhandled rejections and uncaught exceptions', () => {
   const application = new HttpStub();
   let db: TestDatabase;
   let gateway: GatewayProcess;
@@ -83,7 +83,7 @@ describe('faults: unhandled rejections and uncaught I/O errors', () => {
     [
       'a socket error thrown from a callback',
       'io-error',
-      [/uncaught I\/O error/, /read ECONNRESET/],
+      [/uncaught exception/, /read ECONNRESET/],
     ],
   ])('%s is logged, and the gateway keeps serving', async (_what, text, patterns) => {
     const before = gateway.output().length;
