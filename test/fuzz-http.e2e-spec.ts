@@ -112,7 +112,11 @@ describe('fuzz: the HTTP layer of the built gateway', () => {
         `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
         `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
       ),
-      fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }).map((s) => `${s}\r\n\r\n`),
+      fc
+        .string({ unit: 'binary', minLength: 1, maxLength: 200 })
+        // Empty lines before a request line are allowed by HTTP/1.1: a server rightly waits on.
+        .filter((s) => /[^\r\n]/.test(s))
+        .map((s) => `${s}\r\n\r\n`),
     );
     await fc.assert(
       fc.asyncProperty(lines, async (bytes) => {
