@@ -1,13 +1,17 @@
 'use strict';
 // Reads a V8 .cpuprofile (node --cpu-prof) and prints where the time went: the functions with the
 // most self time, the same grouped by package (or src/ folder), and the heaviest inclusive frames.
-//   node bench/profile-top.js <file.cpuprofile> [--top 30]
+//   node bench/profile-top.js <file.cpuprofile> [--top 30] [--last <s>]
+// --last: only the samples of the last <s> seconds (say, the last run of a bench); percentages
+// are of the busy time (idle left out).
 const fs = require('node:fs');
 const path = require('node:path');
 
 const file = process.argv[2];
 const topIdx = process.argv.indexOf('--top');
 const TOP = topIdx > 0 ? Number(process.argv[topIdx + 1]) : 30;
+const lastIdx = process.argv.indexOf('--last');
+const LAST_US = lastIdx > 0 ? Number(process.argv[lastIdx + 1]) * 1e6 : Infinity;
 if (!file) {
   console.error('usage: node bench/profile-top.js <file.cpuprofile> [--top N]');
   process.exit(2);
@@ -15,8 +19,17 @@ if (!file) {
 const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
+const from = profile.endTime - LAST_US;
+let at = profile.startTime;
+let idle = 0;
 for (let i = 0; i < profile.samples.length; i += 1) {
   const id = profile.samples[i];
+  at += profile.timeDeltas[i] || 0;
+  if (at < from) continue;
+  if (byId.get(id).callFrame.functionName === '(idle)') {
+    idle += profile.timeDeltas[i] || 0;
+    continue;
+  }
   self.set(id, (self.get(id) || 0) + (profile.timeDeltas[i] || 0));
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);
@@ -73,7 +86,7 @@ const show = (title, map, n) => {
     );
 };
 
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+console.log(`${file}: ${(total / 1e6).toFixed(1)} s busy, ${(idle / 1e6).toFixed(1)} s idle`);
 show('self time by package / folder', selfByPkg, 25);
 show(`top ${TOP} functions by self time`, selfByFn, TOP);
 show(`top ${TOP} frames by inclusive time`, inclusive, TOP);

@@ -5,7 +5,7 @@
 // Options: --duration <s> --connections 10,50 --batch <n> --no-batches --engines sqlite,postgres
 //          --routes inbound,outbound --warmup <s> --drain-timeout <s> --profile --no-docs --keep-logs --out-dir <dir>
 //          --dist <dir> (the build to run; default dist/) --node-options='<flags for the gateway>'
-//          --label '<what this run measures>'
+//          --label '<what this run measures>' --env KEY=VALUE (more of the gateway's environment; repeatable)
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -37,6 +37,7 @@ const { values: opt } = parseArgs({
     dist: { type: 'string' },
     'node-options': { type: 'string' },
     label: { type: 'string' },
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -130,7 +131,16 @@ async function benchEngine(engine, ctx) {
     messaging: { peerless: { module: 'peerless', options: { url: `${ctx.provider.url}/send` } } },
     logFile,
     cpuProfDir,
-    extraEnv: opt['node-options'] ? { NODE_OPTIONS: opt['node-options'] } : {},
+    extraEnv: {
+      ...(opt['node-options'] ? { NODE_OPTIONS: opt['node-options'] } : {}),
+      ...Object.fromEntries(
+        opt.env.map((pair) => {
+          const eq = pair.indexOf('=');
+          if (eq < 1) throw new Error(`--env ${pair}: expected KEY=VALUE`);
+          return [pair.slice(0, eq), pair.slice(eq + 1)];
+        }),
+      ),
+    },
   });
   const rss = rssSampler(gateway.pid);
   try {

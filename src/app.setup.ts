@@ -4,8 +4,8 @@ import { BadRequestException, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import type { HttpLogger } from 'pino-http';
 import type { AppConfig } from './config/environment';
+import type { RequestLogger } from './logging/logger-options';
 import { HTTP_LOGGER, ROOT_LOGGER } from './logging/logging.module';
 
 /**
@@ -15,7 +15,7 @@ import { HTTP_LOGGER, ROOT_LOGGER } from './logging/logging.module';
 export function configureApp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   // First, so that every request gets its id and its log line, even one the body parser refuses.
-  express.use(app.get<HttpLogger>(HTTP_LOGGER));
+  express.use(app.get<RequestLogger>(HTTP_LOGGER));
   express.useBodyParser('json', {
     limit: config.bodyLimit,
     type: ['application/json', 'application/*+json'],

@@ -1,8 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { pinoHttp } from 'pino-http';
-import { createRootLogger, httpLoggerOptions, serializeError } from './logger-options';
+import {
+  createRootLogger,
+  requestLogger,
+  scrubSecretFields,
+  serializeError,
+} from './logger-options';
+import { requestContext } from './request-context';
 
 /** A destination that keeps every line written, parsed. */
 function capture(): { lines: Record<string, any>[]; stream: Writable } {
@@ -70,6 +75,17 @@ describe('root logger', () => {
     expect(lines[0]!.options.auth.username).toBe('u');
   });
 
+  it('leaves the logged object itself untouched, and class instances alone', () => {
+    const logged = { options: { auth: { password: 'pw' } }, when: new Date(0) };
+    const scrubbed = scrubSecretFields(logged);
+    expect(scrubbed.options.auth.password).toBe('[REDACTED]');
+    expect(logged.options.auth.password).toBe('pw');
+    expect(scrubbed.when).toBe(logged.when);
+    const clean = { a: { b: 1 }, list: [{ c: 2 }] };
+    expect(scrubSecretFields(clean)).toBe(clean);
+    expect(scrubSecretFields([{ token: 't' }])).toEqual([{ token: '[REDACTED]' }]);
+  });
+
   it('logs errors by kind, message, stack and code only, without URL credentials', () => {
     const { lines, stream } = capture();
     const err = Object.assign(new Error('connect to https://user:pw-url@provider.example failed'), {
@@ -101,13 +117,28 @@ describe('request logging', () => {
   beforeEach(async () => {
     const captured = capture();
     lines = captured.lines;
-    const middleware = pinoHttp(httpLoggerOptions(createRootLogger('debug', captured.stream)));
+    const logger = createRootLogger('debug', captured.stream);
+    const middleware = requestLogger(logger);
     server = createServer((req, res) => {
-      middleware(req, res);
-      const statuses: Record<string, number> = { '/boom': 500, '/upstream': 502, '/missing': 404 };
-      const status = statuses[req.url ?? ''] ?? 200;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end('{}');
+      middleware(req, res, () => {
+        if (req.url === '/hang') {
+          // Never answered: the client gives up first.
+          logger.info('handling /hang');
+          return;
+        }
+        const statuses: Record<string, number> = {
+          '/boom': 500,
+          '/upstream': 502,
+          '/missing': 404,
+        };
+        const status = statuses[req.url ?? ''] ?? 200;
+        // A line logged while the request is handled, after an await.
+        void Promise.resolve().then(() => {
+          logger.info(`handling ${(req.url ?? '').split('?')[0]}`);
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end('{}');
+        });
+      });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -122,12 +153,30 @@ describe('request logging', () => {
     for (let i = 0; i < 100 && lines.length < n; i++) await new Promise((r) => setTimeout(r, 10));
   };
 
-  it('keeps a plain incoming x-request-id and sends it back', async () => {
+  const requestLines = (): Record<string, any>[] => lines.filter((l) => l.res !== undefined);
+
+  it('keeps a plain incoming x-request-id, sends it back and puts it on every line', async () => {
     const res = await fetch(`${base}/v1/things`, { headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('abc-123');
+    await waitForLines(2);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ reqId: 'abc-123', msg: 'handling /v1/things' });
+    expect(lines[1]).toMatchObject({ reqId: 'abc-123', msg: 'GET /v1/things 200', level: 'info' });
+    expect(requestContext.getStore()).toBeUndefined();
+  });
+
+  it('logs a request whose client went away before the answer as an error', async () => {
+    const controller = new AbortController();
+    const pending = fetch(`${base}/hang`, { signal: controller.signal }).catch(() => undefined);
     await waitForLines(1);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ reqId: 'abc-123', msg: 'GET /v1/things 200', level: 'info' });
+    controller.abort();
+    await pending;
+    await waitForLines(2);
+    expect(lines[1]).toMatchObject({
+      level: 'error',
+      msg: 'GET /hang closed before the answer was sent',
+      reqId: lines[0]!.reqId,
+    });
   });
 
   it('generates an id when there is none or it is not plain', async () => {
@@ -146,15 +195,17 @@ describe('request logging', () => {
         'x-api-key': 'k-secret',
       },
     });
-    await waitForLines(1);
-    expect(lines).toHaveLength(1);
-    const text = JSON.stringify(lines[0]);
+    await waitForLines(2);
+    expect(requestLines()).toHaveLength(1);
+    const [line] = requestLines();
+    const text = JSON.stringify(lines);
     for (const secret of ['q-secret', 'tok-secret', 'ck-secret', 'k-secret']) {
       expect(text).not.toContain(secret);
     }
-    expect(lines[0]!.req.url).toBe('/v1/x?api_key=[REDACTED]&page=2');
-    expect(lines[0]!.res).toEqual({ statusCode: 200 });
-    expect(typeof lines[0]!.responseTime).toBe('number');
+    expect(line!.req.url).toBe('/v1/x?api_key=[REDACTED]&page=2');
+    expect(line!.req.headers.authorization).toBe('[REDACTED]');
+    expect(line!.res).toEqual({ statusCode: 200 });
+    expect(typeof line!.responseTime).toBe('number');
   });
 
   it('logs 4xx and upstream 5xx as warn, 500 as error, and probes as debug', async () => {
@@ -162,14 +213,14 @@ describe('request logging', () => {
     await fetch(`${base}/boom`);
     await fetch(`${base}/upstream`);
     await fetch(`${base}/health/live`);
-    await waitForLines(4);
-    expect(lines.map((l) => [l.msg, l.level])).toEqual([
+    await waitForLines(8);
+    expect(requestLines().map((l) => [l.msg, l.level])).toEqual([
       ['GET /missing 404', 'warn'],
       ['GET /boom 500', 'error'],
       ['GET /upstream 502', 'warn'],
       ['GET /health/live 200', 'debug'],
     ]);
     // No made-up error with a meaningless stack on 5xx lines.
-    expect(lines[1]!.err).toBeUndefined();
+    expect(requestLines()[1]!.err).toBeUndefined();
   });
 });

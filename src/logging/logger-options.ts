@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import type { Options as HttpLoggerOptions } from 'pino-http';
 import { isSecretName, REDACTED, redactText } from '../common/redact';
+import { requestContext } from './request-context';
 
 /** Field names that hold secrets wherever a log object carries them. */
-const SECRET_FIELDS = [
+const SECRET_FIELDS = new Set([
   'password',
   'passwd',
   'secret',
@@ -22,24 +22,53 @@ const SECRET_FIELDS = [
   'adminApiKey',
   'authorization',
   'Authorization',
+  'proxy-authorization',
   'cookie',
+  'set-cookie',
+  'x-api-key',
+  'jambonz-signature',
   'client_secret',
   'private_key',
   'messaging_hook_password',
   'signature',
   'key',
-];
+]);
 
-/** Redaction paths: every secret field at the top of a log object and two levels down. */
-export const REDACT_PATHS: string[] = [
-  'req.headers.authorization',
-  'req.headers["proxy-authorization"]',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'req.headers["jambonz-signature"]',
-  'res.headers["set-cookie"]',
-  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
-];
+/** How deep below a log object secret fields are looked for (three levels: `a.b.password`). */
+const SCRUB_DEPTH = 3;
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The log object with every secret-named field in its first three levels replaced, copied only
+ * where something is replaced. Only plain objects and arrays are searched: errors, requests and
+ * other class instances go through their serializers.
+ */
+export function scrubSecretFields<T>(value: T, depth = 0): T {
+  if (depth >= SCRUB_DEPTH || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((item: unknown, i) => {
+      const scrubbed = scrubSecretFields(item, depth + 1);
+      if (scrubbed !== item) (out ??= [...(value as unknown[])])[i] = scrubbed;
+    });
+    return (out ?? value) as T;
+  }
+  if (!isPlainObject(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const scrubbed =
+      SECRET_FIELDS.has(key) && item !== undefined && item !== null
+        ? REDACTED
+        : scrubSecretFields(item, depth + 1);
+    if (scrubbed !== item) (out ??= { ...(value as Record<string, unknown>) })[key] = scrubbed;
+  }
+  return (out ?? value) as T;
+}
 
 /** `message <uuid>` in a log line: the message the line is about. */
 const MESSAGE_SID = /\bmessage ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i;
@@ -58,8 +87,15 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => scrubSecretFields(object),
+    },
+    // Every line written while a request is handled carries its id.
+    mixin: () => {
+      const reqId = requestContext.getStore()?.reqId;
+      return reqId === undefined ? {} : { reqId };
+    },
     serializers: { err: serializeError },
     hooks: {
       logMethod(args, method) {
@@ -90,7 +126,7 @@ export function loggerOptions(level: string): LoggerOptions {
  * included.
  */
 export function serializeError(err: unknown): Record<string, unknown> {
-  // pino-http hands over errors already turned into plain objects by pino's own serializer.
+  // Errors may come already turned into plain objects (a message and a stack).
   if (typeof err !== 'object' || err === null) return { message: redactText(String(err)) };
   const e = err as {
     name?: unknown;
@@ -144,52 +180,52 @@ export function redactHeaders(
   return out;
 }
 
-interface SerializedRequest {
-  id?: unknown;
-  method?: string;
-  url?: string;
-  headers?: Record<string, unknown>;
-  remoteAddress?: string;
+/** 500 is the gateway's own failure; 502, 503 and 504 are about a provider or the database. */
+function levelOf(req: IncomingMessage, status: number, completed: boolean): pino.Level {
+  if (!completed || status === 500) return 'error';
+  if (status >= 400) return 'warn';
+  return ROUTINE_PATHS.has(requestPath(req)) ? 'debug' : 'info';
 }
 
+export type RequestLogger = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+) => void;
+
 /**
- * One line per request, at the end of it, tied to every line logged while it ran by `reqId`; the
- * id comes from an incoming `x-request-id` when there is a usable one and is sent back in the
- * same header.
+ * The request logging middleware: one line per request, written when its answer has gone (or
+ * the connection closed first), and a request id on it and on every line logged while the
+ * request is handled. The id comes from an incoming `x-request-id` when there is a usable one and
+ * is sent back in the same header.
  */
-export function httpLoggerOptions(logger: Logger): HttpLoggerOptions {
-  return {
-    logger,
-    quietReqLogger: true,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const incoming = req.headers['x-request-id'];
-      const id =
-        typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      res.setHeader('x-request-id', id);
-      return id;
-    },
-    customLogLevel: (req, res, err) => {
-      // 500 is the gateway's own failure; 502, 503 and 504 are about a provider or the database.
-      if (err || res.statusCode === 500) return 'error';
-      if (res.statusCode >= 400) return 'warn';
-      return ROUTINE_PATHS.has(requestPath(req)) ? 'debug' : 'info';
-    },
-    customSuccessMessage: (req, res) => `${req.method} ${requestPath(req)} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${requestPath(req)} ${res.statusCode}`,
-    // pino-http makes up an error for every 5xx answer; its stack says nothing. A real error (the
-    // response stream failing) is kept.
-    customErrorObject: (_req, _res, err, val: Record<string, unknown>) =>
-      err.message.startsWith('failed with status code ') ? { ...val, err: undefined } : val,
-    serializers: {
-      req: (req: SerializedRequest) => ({
-        id: req.id,
-        method: req.method,
-        url: redactText(req.url ?? ''),
-        remoteAddress: req.remoteAddress,
-        headers: redactHeaders(req.headers),
-      }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      err: serializeError,
-    },
+export function requestLogger(logger: Logger): RequestLogger {
+  return (req, res, next) => {
+    const started = performance.now();
+    const incoming = req.headers['x-request-id'];
+    const reqId =
+      typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', reqId);
+    res.once('close', () => {
+      const completed = res.writableFinished;
+      const level = levelOf(req, res.statusCode, completed);
+      if (!logger.isLevelEnabled(level)) return;
+      const line = `${req.method} ${requestPath(req)} ${completed ? res.statusCode : 'closed before the answer was sent'}`;
+      logger[level](
+        {
+          reqId,
+          req: {
+            method: req.method,
+            url: redactText(requestUrl(req)),
+            remoteAddress: req.socket.remoteAddress,
+            headers: redactHeaders(req.headers),
+          },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - started),
+        },
+        line,
+      );
+    });
+    requestContext.run({ reqId }, next);
   };
 }

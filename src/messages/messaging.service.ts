@@ -219,7 +219,7 @@ export class MessagingService implements OnModuleInit {
     };
     await this.messages.create(message);
     this.metrics.messageStored('outbound', provider.name, 'queued');
-    this.logger.log(
+    this.logger.debug(
       `message ${message.sid}: outbound ${from} -> ${to} queued for ${provider.name}`,
     );
     let outcome: SendOutcome;
@@ -245,7 +245,7 @@ export class MessagingService implements OnModuleInit {
         provider_response: providerResponse,
       });
       this.logger.log(
-        `message ${message.sid}: sent through ${provider.name}${providerId ? ` as ${providerId}` : ''}`,
+        `message ${message.sid}: outbound ${from} -> ${to} sent through ${provider.name}${providerId ? ` as ${providerId}` : ''}`,
       );
       outcome = { ok: true, message, providerResponse };
     } catch (err) {
