@@ -445,6 +445,17 @@ describe('POST /v1/Accounts/{sid}/Messages', () => {
       expect(providerRequests()).toBe(0);
     });
 
+    it('an account deleted just after a send: the next send is 404 at once', async () => {
+      const gone = await api(gw.baseUrl, 'POST', '/v1/Accounts', { name: 'short-lived' });
+      const path = `/v1/Accounts/${gone.body.sid}/Messages`;
+      const unowned = { ...good, from: '+15085550177' };
+      expect((await api(gw.baseUrl, 'POST', path, unowned)).status).toBe(201);
+      expect((await api(gw.baseUrl, 'DELETE', `/v1/Accounts/${gone.body.sid}`)).status).toBe(204);
+      const after = await api(gw.baseUrl, 'POST', path, unowned);
+      expect(after.status).toBe(404);
+      expect(after.body.msg).toMatch(/not found/);
+    });
+
     it("an account key on another account's path: 403; no key: 401", async () => {
       const other = await send(good, { account: b, token: a.apiKey });
       expect(other.status).toBe(403);

@@ -14,8 +14,22 @@ export interface AccountDependents {
   phoneNumbers: number;
 }
 
+/**
+ * How long an account found to exist is trusted without asking the database again (every send
+ * checks its account). A deletion through this process is seen at once, through another gateway
+ * process sharing the database within this time.
+ */
+export const ACCOUNT_CACHE_TTL_MS = 5000;
+/** Bounds the cache; beyond it the cache starts over rather than grow. */
+const ACCOUNT_CACHE_MAX = 10_000;
+
 @Injectable()
 export class AccountsRepository {
+  /** Sid -> when its existence stops being trusted; only accounts that exist are kept. */
+  private readonly known = new Map<string, number>();
+  /** Bumped on every deletion, so that a lookup racing it does not cache a deleted account. */
+  private generation = 0;
+
   constructor(
     @InjectRepository(AccountEntity) private readonly repo: Repository<AccountEntity>,
     @InjectDataSource() private readonly db: DataSource,
@@ -31,6 +45,21 @@ export class AccountsRepository {
 
   async exists(sid: string): Promise<boolean> {
     return (await this.repo.countBy({ sid })) > 0;
+  }
+
+  /** `exists`, answered from memory for an account seen to exist in the last few seconds. */
+  async existsCached(sid: string): Promise<boolean> {
+    const until = this.known.get(sid);
+    if (until !== undefined && until > Date.now()) return true;
+    const generation = this.generation;
+    const found = await this.exists(sid);
+    if (found && generation === this.generation) {
+      if (this.known.size >= ACCOUNT_CACHE_MAX) this.known.clear();
+      this.known.set(sid, Date.now() + ACCOUNT_CACHE_TTL_MS);
+    } else {
+      this.known.delete(sid);
+    }
+    return found;
   }
 
   /** Every account, or only `sid` when given; oldest first. */
@@ -54,13 +83,27 @@ export class AccountsRepository {
    * numbers still belong to it; then nothing changes and their counts come back.
    */
   async deleteUnlessInUse(sid: string): Promise<AccountDependents | undefined> {
-    return this.db.transaction(async (tx) => {
-      const applications = await tx.getRepository(ApplicationEntity).countBy({ account_sid: sid });
-      const phoneNumbers = await tx.getRepository(PhoneNumberEntity).countBy({ account_sid: sid });
-      if (applications > 0 || phoneNumbers > 0) return { applications, phoneNumbers };
-      await tx.getRepository(ApiKeyEntity).delete({ account_sid: sid });
-      await tx.getRepository(AccountEntity).delete({ sid });
-      return undefined;
-    });
+    const forget = (): void => {
+      this.generation += 1;
+      this.known.delete(sid);
+    };
+    // Before, and again once committed: a lookup made meanwhile may have seen the account.
+    forget();
+    try {
+      return await this.db.transaction(async (tx) => {
+        const applications = await tx
+          .getRepository(ApplicationEntity)
+          .countBy({ account_sid: sid });
+        const phoneNumbers = await tx
+          .getRepository(PhoneNumberEntity)
+          .countBy({ account_sid: sid });
+        if (applications > 0 || phoneNumbers > 0) return { applications, phoneNumbers };
+        await tx.getRepository(ApiKeyEntity).delete({ account_sid: sid });
+        await tx.getRepository(AccountEntity).delete({ sid });
+        return undefined;
+      });
+    } finally {
+      forget();
+    }
   }
 }

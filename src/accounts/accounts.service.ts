@@ -89,6 +89,12 @@ export class AccountsService {
     }
   }
 
+  /** 403 for another account's key, 404 for an unknown account; cached, for every send. */
+  async assertReachable(principal: Principal, sid: string): Promise<void> {
+    assertAccountAccess(principal, sid);
+    if (!(await this.accounts.existsCached(sid))) throw notFound(sid);
+  }
+
   private async reachable(principal: Principal, sid: string): Promise<AccountEntity> {
     const account = await this.accounts.findBySid(sid);
     if (!account) throw notFound(sid);

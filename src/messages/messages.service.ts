@@ -110,7 +110,7 @@ export class MessagesService {
 
   /** 403 for another account's key, 404 for an unknown account: the accounts' own rule. */
   private async requireAccount(principal: Principal, accountSid: string): Promise<void> {
-    await this.accounts.get(principal, accountSid);
+    await this.accounts.assertReachable(principal, accountSid);
   }
 
   private async statusHook(
