@@ -1,9 +1,14 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { Injectable } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
-import { firstValueFrom } from 'rxjs';
-import type { AxiosError, AxiosRequestConfig, AxiosResponse } from 'axios';
+import {
+  AxiosError,
+  AxiosHeaders,
+  type AxiosAdapter,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { Agent } from 'undici';
 import { ProviderSendError } from './plugin-errors';
 
 export interface ProviderRequest {
@@ -25,8 +30,75 @@ export function providerAxiosConfig(timeoutMs: number): AxiosRequestConfig {
   return {
     timeout: timeoutMs,
     maxRedirects: 0,
-    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
-    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+    adapter: undiciAdapter(new Agent({ connections: 256, keepAliveTimeout: 10_000 })),
+  };
+}
+
+/**
+ * An axios adapter that makes the request with undici on kept-alive connections: axios keeps its
+ * configuration, headers and request transforms, undici does the HTTP, at a fraction of the cost
+ * of Node's http module per request. It covers what `ProviderHttpClient` asks for: an absolute
+ * URL (credentials in it become Basic auth), `auth`, a string body, `timeout` as one deadline for
+ * the whole call, no redirects, and the answer as bytes.
+ */
+export function undiciAdapter(agent: Agent): AxiosAdapter {
+  return async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+    const target = new URL(config.url ?? '');
+    const headers = AxiosHeaders.from(config.headers).normalize(false);
+    const user = config.auth?.username ?? decodeURIComponent(target.username);
+    if (user !== '' && !headers.has('authorization')) {
+      const pass = config.auth ? (config.auth.password ?? '') : decodeURIComponent(target.password);
+      headers.set('authorization', `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`);
+    }
+    const data: unknown = config.data;
+    if (data !== undefined && data !== null && typeof data !== 'string' && !Buffer.isBuffer(data)) {
+      throw new AxiosError('the request body must be a string', 'ERR_BAD_REQUEST', config);
+    }
+    const signal = config.timeout ? AbortSignal.timeout(config.timeout) : undefined;
+    try {
+      const res = await agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: (config.method ?? 'get').toUpperCase(),
+        headers: headers.toJSON() as Record<string, string>,
+        body: data ?? undefined,
+        signal,
+      });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      const response: AxiosResponse = {
+        data: body,
+        status: res.statusCode,
+        statusText: '',
+        headers: AxiosHeaders.from(res.headers as Record<string, string>),
+        config,
+        request: {},
+      };
+      if (config.validateStatus && !config.validateStatus(res.statusCode)) {
+        throw new AxiosError(
+          `Request failed with status code ${res.statusCode}`,
+          res.statusCode >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST',
+          config,
+          undefined,
+          response,
+        );
+      }
+      return response;
+    } catch (err) {
+      if (err instanceof AxiosError) throw err;
+      if (signal?.aborted) {
+        throw new AxiosError(
+          `timeout of ${config.timeout}ms exceeded`,
+          config.transitional?.clarifyTimeoutError ? 'ETIMEDOUT' : 'ECONNABORTED',
+          config,
+        );
+      }
+      const code = (err as { code?: unknown }).code;
+      throw new AxiosError(
+        err instanceof Error ? err.message : String(err),
+        typeof code === 'string' ? code : 'ERR_NETWORK',
+        config,
+      );
+    }
   };
 }
 
@@ -84,8 +156,8 @@ function answerForError(text: string | undefined): unknown {
 }
 
 /**
- * The one HTTP client the built-in plug-ins call providers with (keep-alive and a timeout come
- * from `providerAxiosConfig`). A non-2xx answer, an answer that is not what the provider's API
+ * The one HTTP client the built-in plug-ins call providers with: Nest's axios (`@nestjs/axios`)
+ * over undici, with keep-alive and a timeout (`providerAxiosConfig`). A non-2xx answer, an answer that is not what the provider's API
  * promises (not JSON, not text), a timeout or a network error is thrown as a `ProviderSendError`
  * that carries the provider's answer and never the URL or the credentials.
  */
@@ -102,19 +174,18 @@ export class ProviderHttpClient {
     }
     let res: AxiosResponse;
     try {
-      res = await firstValueFrom(
-        this.http.request({
-          method: req.method,
-          url,
-          auth: req.auth,
-          data: req.json,
-          // Bytes, decoded here: a body that is not what the API promises is then an error
-          // instead of a string passed off as the provider's answer.
-          responseType: 'arraybuffer',
-          transitional: { clarifyTimeoutError: true },
-          validateStatus: () => true,
-        }),
-      );
+      // Straight on Nest's axios instance: the Observable of `http.request` adds nothing here.
+      res = await this.http.axiosRef.request({
+        method: req.method,
+        url,
+        auth: req.auth,
+        data: req.json,
+        // Bytes, decoded here: a body that is not what the API promises is then an error
+        // instead of a string passed off as the provider's answer.
+        responseType: 'arraybuffer',
+        transitional: { clarifyTimeoutError: true },
+        validateStatus: () => true,
+      });
     } catch (err) {
       const e = err as AxiosError;
       const timedOut = e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED';
