@@ -23,6 +23,8 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   express.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: true });
   express.use(refuseDeepBodies);
   express.disable('x-powered-by');
+  // Answers are API results computed per request: an ETag would cost a hash of every body.
+  express.disable('etag');
   express.set('trust proxy', 'loopback');
   // On SIGTERM/SIGINT: stop taking connections, let in-flight requests finish, run the shutdown
   // hooks, then exit 0 through process.exit, which also flushes the asynchronous log stream.
