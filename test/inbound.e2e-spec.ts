@@ -298,6 +298,37 @@ describe('inbound SMS: provider -> gateway -> application -> message verb -> pro
     expect(application.requests[0]!.json).toMatchObject({ from: 'ACME', to: ['15085710838'] });
   });
 
+  it('a regenerated webhook secret and new hook credentials apply to the very next delivery', async () => {
+    application.handler = (_req, res) => json(res, 200, {});
+    const post = (text: string) =>
+      api(gw.baseUrl, 'POST', '/v1/messaging/simwood', {
+        app: 'sms_inbound',
+        data: { destination: '15085710838', message: text, originator: '15083084809' },
+      }, null);
+    expect((await post('before')).status).toBe(200);
+    await application.waitFor(1);
+    expect(verifiedByNodeClient(tenant.webhookSecret, application.requests[0]!)).toBe(true);
+    const secretPath = `/v1/Accounts/${tenant.accountSid}/WebhookSecret?regenerate=true`;
+    const fresh = (await api(gw.baseUrl, 'GET', secretPath)).body.webhook_secret as string;
+    const updated = await api(gw.baseUrl, 'PUT', `/v1/Applications/${tenant.applicationSid}`, {
+      messaging_hook: { username: 'hookuser', password: 'hook-pass-2' },
+    });
+    expect(updated.status).toBe(200);
+    try {
+      expect((await post('after')).status).toBe(200);
+      await application.waitFor(2);
+      const after = application.requests[1]!;
+      expect(verifiedByNodeClient(fresh, after)).toBe(true);
+      expect(verifiedByNodeClient(tenant.webhookSecret, after)).toBe(false);
+      expect(basic(after)).toBe('hookuser:hook-pass-2');
+    } finally {
+      tenant.webhookSecret = fresh;
+      await api(gw.baseUrl, 'PUT', `/v1/Applications/${tenant.applicationSid}`, {
+        messaging_hook: { username: 'hookuser', password: 'hook-pass' },
+      });
+    }
+  });
+
   it('form-encoded bodies are read too', async () => {
     application.handler = (_req, res) => json(res, 200, {});
     const res = await fetch(`${gw.baseUrl}/v1/messaging/382com`, {

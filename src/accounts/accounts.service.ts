@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository';
+import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
 import { assertAccountAccess, type Principal, scopedAccountSid } from '../auth/principal';
 import { nowIso } from '../common/time';
 import type { AccountEntity } from '../database/entities';
@@ -23,6 +24,7 @@ export class AccountsService {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly apiKeys: ApiKeysRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
   ) {}
 
   async create(dto: CreateAccountDto): Promise<{ sid: string }> {
@@ -62,6 +64,7 @@ export class AccountsService {
       });
     }
     this.apiKeys.forgetCached();
+    this.deliveries.forgetCredentials();
   }
 
   async webhookSecret(
@@ -72,7 +75,11 @@ export class AccountsService {
     const account = await this.reachable(principal, sid);
     if (!regenerate) return { webhook_secret: account.webhook_secret };
     const secret = newWebhookSecret();
-    await this.accounts.setWebhookSecret(sid, secret);
+    try {
+      await this.accounts.setWebhookSecret(sid, secret);
+    } finally {
+      this.deliveries.forgetCredentials();
+    }
     return { webhook_secret: secret };
   }
 

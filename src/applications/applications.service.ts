@@ -10,6 +10,7 @@ import { assertAccountAccess, type Principal, scopedAccountSid } from '../auth/p
 import { nowIso } from '../common/time';
 import type { ApplicationEntity } from '../database/entities';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
 import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { type ApplicationPatch, ApplicationsRepository } from './applications.repository';
 import type { ApplicationDto } from './dto/application.dto';
@@ -86,6 +87,7 @@ export class ApplicationsService {
     private readonly accounts: AccountsService,
     private readonly numbers: PhoneNumbersService,
     private readonly urlPolicy: WebhookUrlPolicy,
+    private readonly deliveries: WebhookDeliveriesRepository,
   ) {}
 
   async create(principal: Principal, dto: CreateApplicationDto): Promise<{ sid: string }> {
@@ -146,8 +148,9 @@ export class ApplicationsService {
       try {
         await this.applications.update(sid, patch);
       } finally {
-        // Routes carry the application, hook included.
+        // Routes carry the application, hook included; deliveries read its hook credentials.
         this.numbers.forgetRoutes();
+        this.deliveries.forgetCredentials();
       }
     }
     return toDto({ ...current, ...patch });
@@ -161,6 +164,7 @@ export class ApplicationsService {
       numbers = await this.applications.deleteUnlessRouted(sid);
     } finally {
       this.numbers.forgetRoutes();
+      this.deliveries.forgetCredentials();
     }
     if (numbers > 0) {
       throw new UnprocessableEntityException({

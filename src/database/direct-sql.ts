@@ -106,6 +106,12 @@ function writerThread(): void {
 
 const WRITER_SOURCE = `const executeGroup = ${executeGroup.toString()};\n(${writerThread.toString()})();`;
 
+/**
+ * Groups handed to the writer thread at once: it runs them one after the other, and the next is
+ * already waiting when one is committed, instead of after a round trip through the event loop.
+ */
+const MAX_GROUPS_IN_FLIGHT = 2;
+
 interface QueuedWrite {
   steps: WriteStep[];
   resolve: (changes: number) => void;
@@ -117,8 +123,8 @@ interface SqliteShared {
   statements: Map<string, Statement>;
   queue: QueuedWrite[];
   scheduled: boolean;
-  /** The group the writer thread is running, if any. */
-  inFlight?: { id: number; writes: QueuedWrite[] };
+  /** The groups sent to the writer thread and not answered yet, by id, oldest first. */
+  inFlight: Map<number, QueuedWrite[]>;
   writer?: Worker;
   nextId: number;
   /** After `close`, groups run on the data source's connection. */
@@ -162,7 +168,14 @@ export class DirectSql {
     const db = this.sqlite;
     let shared = sharedBySqlite.get(db);
     if (!shared) {
-      shared = { statements: new Map(), queue: [], scheduled: false, nextId: 1, closed: false };
+      shared = {
+        statements: new Map(),
+        queue: [],
+        scheduled: false,
+        inFlight: new Map(),
+        nextId: 1,
+        closed: false,
+      };
       sharedBySqlite.set(db, shared);
     }
     return shared;
@@ -200,7 +213,7 @@ export class DirectSql {
     const shared = this.shared;
     return new Promise<number>((resolve, reject) => {
       shared.queue.push({ steps, resolve, reject });
-      if (!shared.scheduled && !shared.inFlight) {
+      if (!shared.scheduled && shared.inFlight.size < MAX_GROUPS_IN_FLIGHT) {
         shared.scheduled = true;
         // Writes queued in this same turn of the event loop join the group.
         setImmediate(() => {
@@ -212,7 +225,7 @@ export class DirectSql {
   }
 
   private flush(shared: SqliteShared): void {
-    if (shared.inFlight || shared.queue.length === 0) return;
+    if (shared.inFlight.size >= MAX_GROUPS_IN_FLIGHT || shared.queue.length === 0) return;
     const writes = shared.queue;
     shared.queue = [];
     const group = writes.map((w) => w.steps);
@@ -223,7 +236,7 @@ export class DirectSql {
     }
     const writer = (shared.writer ??= this.startWriter(shared, file));
     const id = shared.nextId++;
-    shared.inFlight = { id, writes };
+    shared.inFlight.set(id, writes);
     writer.ref();
     writer.postMessage({ id, group });
   }
@@ -238,7 +251,7 @@ export class DirectSql {
     shared.closed = true;
     const writer = shared.writer;
     if (!writer) return;
-    while (shared.inFlight) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (shared.inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     shared.writer = undefined;
     await writer.terminate();
     this.flush(shared);
@@ -248,23 +261,26 @@ export class DirectSql {
     const worker = new Worker(WRITER_SOURCE, {
       eval: true,
       workerData: { driver: require.resolve('better-sqlite3'), file },
+      // It keeps nothing but prepared statements: a small heap is plenty, and memory it does not
+      // grab under load stays with the rest of the process.
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
     });
     worker.unref();
     worker.on('message', (m: { id: number; result: GroupResult }) => {
-      const inFlight = shared.inFlight;
-      if (!inFlight || inFlight.id !== m.id) return;
-      shared.inFlight = undefined;
-      if (shared.queue.length === 0) worker.unref();
-      this.settle(inFlight.writes, m.result);
+      const writes = shared.inFlight.get(m.id);
+      if (!writes) return;
+      shared.inFlight.delete(m.id);
+      if (shared.queue.length === 0 && shared.inFlight.size === 0) worker.unref();
+      this.settle(writes, m.result);
       // What queued up meanwhile is the next group.
       this.flush(shared);
     });
     const lost = (reason: string): void => {
       if (shared.writer === worker) shared.writer = undefined;
-      const inFlight = shared.inFlight;
-      shared.inFlight = undefined;
-      if (inFlight) {
-        this.settle(inFlight.writes, { commitError: { message: reason, sql: 'COMMIT' } });
+      const lostGroups = [...shared.inFlight.values()];
+      shared.inFlight.clear();
+      for (const writes of lostGroups) {
+        this.settle(writes, { commitError: { message: reason, sql: 'COMMIT' } });
       }
       this.flush(shared);
     };

@@ -36,26 +36,44 @@ function reasonText(reason: unknown): string {
   return 'failed with an unreadable reason';
 }
 
+/**
+ * Runs a plug-in function with a deadline. A function that answers at once (no promise) has
+ * nothing to time out and needs no timer; a promise is raced against `ms`.
+ */
 function withTimeout<T>(work: () => T | Promise<T>, ms: number, what: string): Promise<T> {
+  let result: T | Promise<T>;
+  try {
+    result = work();
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(reasonText(err)));
+  }
+  if (!isThenable(result)) return Promise.resolve(result);
+  const pending = result;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new PluginTimeoutError(`${what} timed out after ${ms} ms`)),
       ms,
     );
     timer.unref();
-    Promise.resolve()
-      .then(work)
-      .then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(err instanceof Error ? err : new Error(reasonText(err)));
-        },
-      );
+    Promise.resolve(pending).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(reasonText(err)));
+      },
+    );
   });
+}
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** One line of a plug-in's error, fit for a log or an API answer: no stack, no secret. */

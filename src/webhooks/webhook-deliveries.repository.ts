@@ -32,6 +32,11 @@ export function deliveryParams(d: WebhookDeliveryEntity): Param[] {
   ];
 }
 
+/** How long hook credentials read for a delivery are trusted without reading them again. */
+export const HOOK_CREDENTIALS_TTL_MS = 5000;
+/** Bounds the cache; beyond it the cache starts over rather than grow. */
+const HOOK_CREDENTIALS_CACHE_MAX = 10_000;
+
 const ATTEMPT_COLUMNS = ['id', 'delivery_id', 'message_sid', 'attempt', 'status_code', 'error', 'duration_ms', 'created_at'] as const;
 
 /**
@@ -40,6 +45,9 @@ const ATTEMPT_COLUMNS = ['id', 'delivery_id', 'message_sid', 'attempt', 'status_
  */
 @Injectable()
 export class WebhookDeliveriesRepository implements OnApplicationShutdown {
+  private readonly credentialsCache = new Map<string, { credentials: HookCredentials; expiresAt: number }>();
+  /** Bumped by every change, so that a read racing it does not cache what it replaced. */
+  private credentialsGeneration = 0;
   private readonly postgres: boolean;
   private readonly sql: DirectSql;
   private readonly statements: { insert: string; credentials: string; finishUpdate: string; finishInsert: string; finishPg: string };
@@ -149,17 +157,40 @@ export class WebhookDeliveriesRepository implements OnApplicationShutdown {
     return changed > 0;
   }
 
-  /** The application's Basic credentials and the account's signing secret, read at delivery time. */
+  /**
+   * The application's Basic credentials and the account's signing secret, for a delivery: read
+   * from the database, and remembered for a few seconds (every delivery needs them). A change
+   * through this process is seen at once (`forgetCredentials`), through another process sharing
+   * the database within HOOK_CREDENTIALS_TTL_MS.
+   */
   async credentials(accountSid: string, applicationSid: string | null): Promise<HookCredentials> {
+    const key = `${accountSid} ${applicationSid ?? ''}`;
+    const hit = this.credentialsCache.get(key);
+    if (hit && hit.expiresAt > Date.now()) return hit.credentials;
+    const generation = this.credentialsGeneration;
     type Row = { webhook_secret: string | null; username: string | null; password: string | null };
     const row = this.postgres
       ? (await this.sql.pg<Row>(this.statements.credentials, [accountSid, applicationSid])).rows[0]
       : this.sql.get<Row>(this.statements.credentials, [accountSid, applicationSid, applicationSid]);
-    return {
+    const credentials: HookCredentials = {
       username: row?.username ?? null,
       password: row?.password ?? null,
       webhookSecret: row?.webhook_secret ?? null,
     };
+    if (generation === this.credentialsGeneration) {
+      if (this.credentialsCache.size >= HOOK_CREDENTIALS_CACHE_MAX) this.credentialsCache.clear();
+      this.credentialsCache.set(key, {
+        credentials,
+        expiresAt: Date.now() + HOOK_CREDENTIALS_TTL_MS,
+      });
+    }
+    return credentials;
+  }
+
+  /** After a change to an account's webhook secret or an application's hook credentials. */
+  forgetCredentials(): void {
+    this.credentialsGeneration += 1;
+    this.credentialsCache.clear();
   }
 
   countPending(): Promise<number> {

@@ -228,11 +228,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     }
     const creds = await this.deliveries.credentials(delivery.account_sid, delivery.application_sid);
     const isGet = delivery.method === 'GET';
-    const payload = JSON.parse(delivery.payload) as Record<string, unknown>;
     let url = delivery.url;
     if (isGet) {
       const target = new URL(delivery.url);
-      const query = toQueryString(payload);
+      const query = toQueryString(JSON.parse(delivery.payload) as Record<string, unknown>);
       target.search = target.search ? `${target.search}&${query}` : query;
       url = target.toString();
     }
