@@ -72,7 +72,7 @@ describe('MessagesService.send', () => {
     };
     service = new MessagesService(
       { getOrThrow: () => ({ providerTimeoutMs: 300 }) } as unknown as ConfigService,
-      { get: jest.fn().mockResolvedValue({}) } as unknown as AccountsService,
+      { assertReachable: jest.fn().mockResolvedValue(undefined) } as unknown as AccountsService,
       messaging as unknown as MessagingService,
       repo as unknown as MessagesRepository,
       {} as WebhookDeliveriesRepository,
