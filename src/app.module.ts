@@ -43,13 +43,14 @@ export class AppModule {
             return { providers: app.messaging.providers, timeoutMs: app.providerTimeoutMs };
           },
         }),
+        // The hot routes first: Express tries routes in the order they were registered.
+        InboundModule,
+        MessagesModule,
         HealthModule,
         AccountsModule,
         ApiKeysModule,
         ApplicationsModule,
         PhoneNumbersModule,
-        MessagesModule,
-        InboundModule,
         VerbsModule,
         QuickstartModule,
       ],

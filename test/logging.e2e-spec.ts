@@ -183,9 +183,13 @@ describe('logs of the running gateway', () => {
       sendLines.filter((l) => l.context === 'Messaging').every((l) => l.messageSid === sentSid),
     ).toBe(true);
     expect(sendLines.some((l) => l.context === 'Messaging')).toBe(true);
+    // The request line names the message the request stored.
+    expect(requestLines.find((l) => l.reqId === 'e2e-send-1')?.messageSid).toBe(sentSid);
+    const inboundLine = requestLines.find((l) => l.reqId === generatedId);
+    expect(inboundLine?.messageSid).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
     expect(
-      lines.find((l) => l.reqId === generatedId && l.context === 'Messaging')?.messageSid,
-    ).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+      lines.find((l) => l.context === 'Webhooks' && /delivered/.test(l.msg))?.messageSid,
+    ).toBe(inboundLine?.messageSid);
     expect(requestLines.find((l) => l.res.statusCode === 401)?.level).toBe('warn');
 
     const everything = gw.output();

@@ -38,6 +38,8 @@ function safeDecode(text: string): string {
 
 /** Free text (an error message, a log line) with URL credentials and secret query values removed. */
 export function redactText(text: string): string {
+  // Credentials need an '@', secret parameters an '=': most texts have neither.
+  if (!text.includes('@') && !text.includes('=')) return text;
   return redactSecretQueryParams(redactUrlCredentials(text));
 }
 

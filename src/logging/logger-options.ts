@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { isSecretName, REDACTED, redactText } from '../common/redact';
-import { requestContext } from './request-context';
+import { type RequestContext, requestContext } from './request-context';
 
 /** Field names that hold secrets wherever a log object carries them. */
 const SECRET_FIELDS = new Set([
@@ -224,6 +224,7 @@ export function requestLogger(logger: Logger): RequestLogger {
     const reqId =
       typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', reqId);
+    const context: RequestContext = { reqId };
     res.once('close', () => {
       const completed = res.writableFinished;
       const level = levelOf(req, res.statusCode, completed);
@@ -234,6 +235,7 @@ export function requestLogger(logger: Logger): RequestLogger {
       logger[level](
         {
           reqId,
+          ...(context.messageSid !== undefined ? { messageSid: context.messageSid } : {}),
           req: {
             method: req.method,
             url: redactText(requestUrl(req)),
@@ -246,6 +248,6 @@ export function requestLogger(logger: Logger): RequestLogger {
         line,
       );
     });
-    requestContext.run({ reqId }, next);
+    requestContext.run(context, next);
   };
 }

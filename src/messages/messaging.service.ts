@@ -6,6 +6,7 @@ import type { MessageEntity } from '../database/entities/message.entity';
 import type { WebhookDeliveryEntity } from '../database/entities/webhook-delivery.entity';
 import { normalizePhoneNumber } from '../common/phone-number';
 import { nowIso } from '../common/time';
+import { noteRequestMessage } from '../logging/request-context';
 import { MessagingProviderRegistry } from '../messaging/messaging-provider.registry';
 import { MetricsService } from '../metrics/metrics.service';
 import type { MessagingProvider } from '../messaging/messaging-provider';
@@ -218,6 +219,7 @@ export class MessagingService implements OnModuleInit {
       updated_at: now,
     };
     await this.messages.create(message);
+    noteRequestMessage(message.sid);
     this.metrics.messageStored('outbound', provider.name, 'queued');
     this.logger.debug(
       `message ${message.sid}: outbound ${from} -> ${to} queued for ${provider.name}`,
@@ -383,8 +385,10 @@ export class MessagingService implements OnModuleInit {
       },
     });
     await this.messages.create(message, [delivery]);
+    noteRequestMessage(message.sid);
     this.metrics.messageStored('inbound', provider.name, 'received');
-    this.logger.log(
+    // The request line names the message; what it is about is for debugging.
+    this.logger.debug(
       `message ${message.sid}: inbound ${from} -> ${to.join(',')} through ${provider.name} for application ${app.sid}`,
     );
     this.webhooks.start(delivery);
