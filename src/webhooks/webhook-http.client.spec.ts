@@ -119,6 +119,27 @@ describe('WebhookHttpClient', () => {
     expect(err).toMatchObject({ timedOut: false, code: 'ANSWER_TOO_LARGE' });
   });
 
+  it('refuses a chunked answer (no length announced) once it passes the cap', async () => {
+    const url = await start((_req, _body, res) => {
+      const piece = 'y'.repeat(64 * 1024);
+      for (let i = 0; i * piece.length <= MAX_WEBHOOK_ANSWER_BYTES; i++) res.write(piece);
+      res.end();
+    });
+    const err = await make()
+      .request({ method: 'GET', url, headers: {} })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ timedOut: false, code: 'ANSWER_TOO_LARGE' });
+  });
+
+  it('reads a chunked answer under the cap whole', async () => {
+    const url = await start((_req, _body, res) => {
+      res.write('{"a":');
+      res.end('1}');
+    });
+    const answer = await make().request({ method: 'GET', url, headers: {} });
+    expect(answer).toEqual({ status: 200, body: '{"a":1}' });
+  });
+
   it('names the network error when nothing listens', async () => {
     const url = await start((_req, _body, res) => res.end());
     const server = servers.pop();

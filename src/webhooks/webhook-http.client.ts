@@ -72,19 +72,27 @@ export class WebhookHttpClient {
         body: req.body,
         signal,
       });
+      const tooLarge = (): WebhookCallError => {
+        res.body.destroy();
+        return new WebhookCallError(
+          'ANSWER_TOO_LARGE',
+          false,
+          `the answer is larger than ${MAX_WEBHOOK_ANSWER_BYTES} bytes`,
+          res.statusCode,
+        );
+      };
+      // With a length announced (the usual small answer), one read; the parser holds the
+      // answer to that length. Without one (chunked), read it piece by piece up to the cap.
+      const length = Number(res.headers['content-length'] ?? Number.NaN);
+      if (Number.isInteger(length) && length >= 0) {
+        if (length > MAX_WEBHOOK_ANSWER_BYTES) throw tooLarge();
+        return { status: res.statusCode, body: await res.body.text() };
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > MAX_WEBHOOK_ANSWER_BYTES) {
-          res.body.destroy();
-          throw new WebhookCallError(
-            'ANSWER_TOO_LARGE',
-            false,
-            `the answer is larger than ${MAX_WEBHOOK_ANSWER_BYTES} bytes`,
-            res.statusCode,
-          );
-        }
+        if (size > MAX_WEBHOOK_ANSWER_BYTES) throw tooLarge();
         chunks.push(chunk);
       }
       return { status: res.statusCode, body: Buffer.concat(chunks, size).toString('utf8') };
