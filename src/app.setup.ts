@@ -4,6 +4,7 @@ import { BadRequestException, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { plainJsonBody } from './common/json-body';
 import type { AppConfig } from './config/environment';
 import type { RequestLogger } from './logging/logger-options';
 import { HTTP_LOGGER, ROOT_LOGGER } from './logging/logging.module';
@@ -16,6 +17,8 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   // First, so that every request gets its id and its log line, even one the body parser refuses.
   express.use(app.get<RequestLogger>(HTTP_LOGGER));
+  // The usual JSON body in one pass; the parsers after it take everything else.
+  express.use(plainJsonBody(config.bodyLimit));
   express.useBodyParser('json', {
     limit: config.bodyLimit,
     type: ['application/json', 'application/*+json'],
