@@ -246,7 +246,8 @@ export class MessagingService implements OnModuleInit {
         provider_message_id: providerId,
         provider_response: providerResponse,
       });
-      this.logger.log(
+      // The request line names the message; a failure is a warning, a success a detail.
+      this.logger.debug(
         `message ${message.sid}: outbound ${from} -> ${to} sent through ${provider.name}${providerId ? ` as ${providerId}` : ''}`,
       );
       outcome = { ok: true, message, providerResponse };

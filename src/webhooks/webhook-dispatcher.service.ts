@@ -189,7 +189,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     }
     const outcome = result.error ?? `HTTP ${result.statusCode}`;
     if (state === 'delivered') {
-      this.logger.log(`${where}: delivered (${outcome}) in ${Math.round(durationMs)} ms`);
+      // A first-time success is the normal case (debug); one after retries is news (info).
+      const line = `${where}: delivered (${outcome}) in ${Math.round(durationMs)} ms`;
+      if (attempts > 1) this.logger.log(line);
+      else this.logger.debug(line);
     } else if (state === 'pending') {
       this.logger.warn(`${where}: ${outcome}; retrying at ${nextAttemptAt}`);
     } else {
