@@ -146,7 +146,7 @@ function markdown(results) {
       'first request to the last delivery at the application (stored, answered, signed and delivered). "vs bare": ' +
       'the ratio to the bare node:http server at the same number of connections, measured just before. ' +
       '"CPU ms/msg": CPU time (user + system) the gateway (or the bare server) used per message, deliveries ' +
-      'included; it depends little on what else the machine runs.',
+      'included; it moves less than the rates with what else the machine runs, but still by a fifth or so.',
   );
   for (const e of results.engines) {
     if (e.skipped || !e.targets.length) continue;
