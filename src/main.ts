@@ -9,6 +9,7 @@ import { configureApp } from './app.setup';
 import { ConfigurationError } from './config/configuration-error';
 import { loadEnvFile } from './config/env-file';
 import { parseEnvironment } from './config/environment';
+import { limitHeapGrowth } from './config/heap';
 import { GatewayLogger } from './logging/gateway-logger';
 import { ROOT_LOGGER } from './logging/logging.module';
 import { installProcessErrorHandlers } from './logging/process-errors';
@@ -51,6 +52,7 @@ class StartupLogger extends ConsoleLogger {
 async function bootstrap(): Promise<void> {
   loadEnvFile();
   const config = parseEnvironment(process.env);
+  limitHeapGrowth(config.heapGrowingPercent);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     abortOnError: false,
     bodyParser: false,

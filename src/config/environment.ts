@@ -25,6 +25,8 @@ export interface AppConfig {
   webhookPollMs: number;
   /** Largest accepted request body, as understood by body-parser (`100kb`, `1mb`). */
   bodyLimit: string;
+  /** How far above what a full garbage collection kept the V8 heap may grow; 0: V8's own choice. */
+  heapGrowingPercent: number;
   quickstart: boolean;
   messaging: MessagingConfig;
 }
@@ -99,6 +101,7 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): AppConfig {
     webhookRetryMaxMs: integer(env, 'WEBHOOK_RETRY_MAX_MS', 300000, 1),
     webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 10),
     bodyLimit: env.BODY_LIMIT || '100kb',
+    heapGrowingPercent: integer(env, 'HEAP_GROWING_PERCENT', 15, 0),
     quickstart: bool(env, 'QUICKSTART'),
     messaging: parseMessagingConfig(env.JAMBONES_MESSAGING),
   };
