@@ -32,7 +32,17 @@ case "${1:-start}" in
     mkdir -p "$PGDATA"
     [ "$(id -u)" = "0" ] && chown postgres "$PGDATA"
     as_pg "$BIN/initdb -D $PGDATA -U postgres --auth=trust -E UTF8 >/dev/null"
-    as_pg "$BIN/pg_ctl -D $PGDATA -o '-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300' -l $PGDATA/server.log -w start >/dev/null"
+    # The port can be held for a moment as the local end of some client's connection: try again.
+    for attempt in 1 2 3 4 5; do
+      if as_pg "$BIN/pg_ctl -D $PGDATA -o '-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300' -l $PGDATA/server.log -w start >/dev/null"; then
+        break
+      fi
+      if [ "$attempt" = 5 ]; then
+        tail -n 5 "$PGDATA/server.log" >&2
+        exit 1
+      fi
+      sleep 2
+    done
     echo "export DATABASE_URL=postgres://postgres:postgres@127.0.0.1:$PGPORT/postgres"
     echo "export PG_BIN=$BIN PG_DATA=$PGDATA"
     ;;
