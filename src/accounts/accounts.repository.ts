@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
+import { ExpiringCache } from '../common/expiring-cache';
 import {
   AccountEntity,
   ApiKeyEntity,
@@ -25,10 +26,8 @@ const ACCOUNT_CACHE_MAX = 10_000;
 
 @Injectable()
 export class AccountsRepository {
-  /** Sid -> when its existence stops being trusted; only accounts that exist are kept. */
-  private readonly known = new Map<string, number>();
-  /** Bumped on every deletion, so that a lookup racing it does not cache a deleted account. */
-  private generation = 0;
+  /** Accounts seen to exist; a deletion clears it. */
+  private readonly known = new ExpiringCache<true>(ACCOUNT_CACHE_TTL_MS, ACCOUNT_CACHE_MAX);
 
   constructor(
     @InjectRepository(AccountEntity) private readonly repo: Repository<AccountEntity>,
@@ -49,16 +48,10 @@ export class AccountsRepository {
 
   /** `exists`, answered from memory for an account seen to exist in the last few seconds. */
   async existsCached(sid: string): Promise<boolean> {
-    const until = this.known.get(sid);
-    if (until !== undefined && until > Date.now()) return true;
-    const generation = this.generation;
+    if (this.known.get(sid)) return true;
+    const snapshot = this.known.snapshot();
     const found = await this.exists(sid);
-    if (found && generation === this.generation) {
-      if (this.known.size >= ACCOUNT_CACHE_MAX) this.known.clear();
-      this.known.set(sid, Date.now() + ACCOUNT_CACHE_TTL_MS);
-    } else {
-      this.known.delete(sid);
-    }
+    if (found) this.known.set(sid, true, snapshot);
     return found;
   }
 
@@ -83,12 +76,8 @@ export class AccountsRepository {
    * numbers still belong to it; then nothing changes and their counts come back.
    */
   async deleteUnlessInUse(sid: string): Promise<AccountDependents | undefined> {
-    const forget = (): void => {
-      this.generation += 1;
-      this.known.delete(sid);
-    };
     // Before, and again once committed: a lookup made meanwhile may have seen the account.
-    forget();
+    this.known.clear();
     try {
       return await this.db.transaction(async (tx) => {
         const applications = await tx
@@ -103,7 +92,7 @@ export class AccountsRepository {
         return undefined;
       });
     } finally {
-      forget();
+      this.known.clear();
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { ExpiringCache } from '../common/expiring-cache';
 import { ApiKeyEntity } from '../database/entities';
 
 /**
@@ -14,24 +15,20 @@ const API_KEY_CACHE_MAX = 10_000;
 
 @Injectable()
 export class ApiKeysRepository {
-  private readonly byHash = new Map<string, { key: ApiKeyEntity; expiresAt: number }>();
-  /** Bumped on every removal, so that a lookup racing a revocation does not cache a dead key. */
-  private generation = 0;
+  /** Token hash -> key; only keys that exist (unknown tokens are unbounded). */
+  private readonly byHash = new ExpiringCache<ApiKeyEntity>(
+    API_KEY_CACHE_TTL_MS,
+    API_KEY_CACHE_MAX,
+  );
 
   constructor(@InjectRepository(ApiKeyEntity) private readonly repo: Repository<ApiKeyEntity>) {}
 
   async findByTokenHash(tokenHash: string): Promise<ApiKeyEntity | null> {
     const hit = this.byHash.get(tokenHash);
-    if (hit && hit.expiresAt > Date.now()) return hit.key;
-    const generation = this.generation;
+    if (hit) return hit;
+    const snapshot = this.byHash.snapshot();
     const key = await this.repo.findOneBy({ token_hash: tokenHash });
-    // Only keys that exist are cached: unknown tokens are unbounded and must not fill memory.
-    if (key && generation === this.generation) {
-      if (this.byHash.size >= API_KEY_CACHE_MAX) this.byHash.clear();
-      this.byHash.set(tokenHash, { key, expiresAt: Date.now() + API_KEY_CACHE_TTL_MS });
-    } else {
-      this.byHash.delete(tokenHash);
-    }
+    if (key) this.byHash.set(tokenHash, key, snapshot);
     return key;
   }
 
@@ -50,7 +47,6 @@ export class ApiKeysRepository {
 
   /** Drops every cached key; call after removing keys by any other path (an account deletion). */
   forgetCached(): void {
-    this.generation += 1;
     this.byHash.clear();
   }
 

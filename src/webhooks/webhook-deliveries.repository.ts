@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
+import { ExpiringCache } from '../common/expiring-cache';
 import { WebhookDeliveryEntity } from '../database/entities';
 import { nowIso } from '../common/time';
 import { columnList, DirectSql, type Param, placeholders } from '../database/direct-sql';
@@ -45,9 +46,8 @@ const ATTEMPT_COLUMNS = ['id', 'delivery_id', 'message_sid', 'attempt', 'status_
  */
 @Injectable()
 export class WebhookDeliveriesRepository implements OnApplicationShutdown {
-  private readonly credentialsCache = new Map<string, { credentials: HookCredentials; expiresAt: number }>();
-  /** Bumped by every change, so that a read racing it does not cache what it replaced. */
-  private credentialsGeneration = 0;
+  /** `account application` -> what a delivery to them is signed and authenticated with. */
+  private readonly credentialsCache = new ExpiringCache<HookCredentials>(HOOK_CREDENTIALS_TTL_MS, HOOK_CREDENTIALS_CACHE_MAX);
   private readonly postgres: boolean;
   private readonly sql: DirectSql;
   private readonly statements: { insert: string; credentials: string; finishUpdate: string; finishInsert: string; finishPg: string };
@@ -166,8 +166,8 @@ export class WebhookDeliveriesRepository implements OnApplicationShutdown {
   async credentials(accountSid: string, applicationSid: string | null): Promise<HookCredentials> {
     const key = `${accountSid} ${applicationSid ?? ''}`;
     const hit = this.credentialsCache.get(key);
-    if (hit && hit.expiresAt > Date.now()) return hit.credentials;
-    const generation = this.credentialsGeneration;
+    if (hit) return hit;
+    const snapshot = this.credentialsCache.snapshot();
     type Row = { webhook_secret: string | null; username: string | null; password: string | null };
     const row = this.postgres
       ? (await this.sql.pg<Row>(this.statements.credentials, [accountSid, applicationSid])).rows[0]
@@ -177,19 +177,12 @@ export class WebhookDeliveriesRepository implements OnApplicationShutdown {
       password: row?.password ?? null,
       webhookSecret: row?.webhook_secret ?? null,
     };
-    if (generation === this.credentialsGeneration) {
-      if (this.credentialsCache.size >= HOOK_CREDENTIALS_CACHE_MAX) this.credentialsCache.clear();
-      this.credentialsCache.set(key, {
-        credentials,
-        expiresAt: Date.now() + HOOK_CREDENTIALS_TTL_MS,
-      });
-    }
+    this.credentialsCache.set(key, credentials, snapshot);
     return credentials;
   }
 
   /** After a change to an account's webhook secret or an application's hook credentials. */
   forgetCredentials(): void {
-    this.credentialsGeneration += 1;
     this.credentialsCache.clear();
   }
 
