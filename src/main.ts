@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { messageOf } from './common/http-exception.filter';
 import { ConfigurationError } from './config/configuration-error';
 import { loadEnvFile } from './config/env-file';
 import { parseEnvironment } from './config/environment';
@@ -28,12 +29,7 @@ function exitWith(err: unknown): never {
 
 /** The `msg` of a refused call (an HTTP exception), else the error's message. */
 function problemOf(err: unknown): string {
-  if (err instanceof HttpException) {
-    const body = err.getResponse();
-    if (typeof body === 'object' && typeof (body as { msg?: unknown }).msg === 'string') {
-      return (body as { msg: string }).msg;
-    }
-  }
+  if (err instanceof HttpException) return messageOf(err.getResponse(), err.message);
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -10,7 +10,8 @@ import {
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from './database-errors';
 
-function messageOf(body: unknown, fallback: string): string {
+/** The `msg` of an HTTP error's body (or its `message`), else `fallback`. */
+export function messageOf(body: unknown, fallback: string): string {
   if (typeof body === 'string') return body;
   if (typeof body === 'object' && body !== null) {
     const { msg, message } = body as { msg?: unknown; message?: unknown };
