@@ -157,9 +157,10 @@ function answerForError(text: string | undefined): unknown {
 
 /**
  * The one HTTP client the built-in plug-ins call providers with: Nest's axios (`@nestjs/axios`)
- * over undici, with keep-alive and a timeout (`providerAxiosConfig`). A non-2xx answer, an answer that is not what the provider's API
- * promises (not JSON, not text), a timeout or a network error is thrown as a `ProviderSendError`
- * that carries the provider's answer and never the URL or the credentials.
+ * over undici, with keep-alive and a timeout (`providerAxiosConfig`). A non-2xx answer, an answer
+ * that is not what the provider's API promises (not JSON, not text), a timeout or a network error
+ * is thrown as a `ProviderSendError` that carries the provider's answer and never the URL or the
+ * credentials.
  */
 @Injectable()
 export class ProviderHttpClient {
