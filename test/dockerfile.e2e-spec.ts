@@ -6,7 +6,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,6 +14,7 @@ import {
   replayDockerfile,
   type ReplayResult,
 } from './dockerfile-replay';
+import { freePort } from './utils/free-port';
 import { testEngine } from './utils/test-database';
 
 const ROOT = join(__dirname, '..');
@@ -23,16 +23,6 @@ const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Dockerfile as written', () => {
   const [build, run] = [dockerfile.stages[0]!, dockerfile.stages.at(-1)!];

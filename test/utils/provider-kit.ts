@@ -1,10 +1,9 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
 import type { MessagingPlugin, PluginLogger } from '../../src/messaging/messaging-plugin.interface';
 import { MessagingProvider } from '../../src/messaging/messaging-provider';
 import { ProviderHttpClient, providerAxiosConfig } from '../../src/messaging/provider-http.client';
+import { freePort } from './free-port';
 import type { HttpStub } from './http-stub';
 
 /** The real provider HTTP client (axios through Nest's HttpService), as the module builds it. */
@@ -57,11 +56,7 @@ export function providerFor(
 
 /** A URL on 127.0.0.1 where nothing listens: the port was free a moment ago. */
 export async function refusedUrl(path = '/'): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}${path}`;
+  return `http://127.0.0.1:${await freePort()}${path}`;
 }
 
 /** Makes the stub take requests and never answer them. */
