@@ -3,40 +3,25 @@
  * sandbox provider, a generated admin key, the demo tenant printed once, and the README's
  * walkthrough with examples/echo-app answering an inbound SMS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './utils/free-port';
+import { type NodeProcess, spawnNode } from './utils/gateway-process';
 import { api, eventually } from './utils/api';
 import { createTestDatabase, type TestDatabase } from './utils/test-database';
 
 const ROOT = join(__dirname, '..');
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(file: string, cwd: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [file], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+function run(file: string, cwd: string, env: Record<string, string>): NodeProcess {
+  return spawnNode(file, { HOME: process.env.HOME ?? '', ...env }, cwd);
 }
 
 /** Starts the quickstart and waits for its banner to end. */
 async function quickstart(
   cwd: string,
   env: Record<string, string>,
-): Promise<Run & { baseUrl: string }> {
+): Promise<NodeProcess & { baseUrl: string }> {
   const r = run(join(ROOT, 'scripts', 'quickstart.js'), cwd, env);
   await eventually(() => {
     if (r.child.exitCode !== null) throw new Error(`the quickstart exited:\n${r.output()}`);
@@ -52,7 +37,7 @@ const field = (text: string, name: string): string | undefined =>
 describe('npm start (the quickstart)', () => {
   let dir: string;
   let db: TestDatabase;
-  const running: Run[] = [];
+  const running: NodeProcess[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-quickstart-'));
