@@ -375,8 +375,12 @@ describe('inbound SMS: provider -> gateway -> application -> message verb -> pro
       return rows.length === 3 ? rows : undefined;
     });
     expect(attempts.map((a) => Number(a.status_code))).toEqual([500, 429, 200]);
-    const [msg] = await db.query(`SELECT status FROM messages WHERE sid = '${sid}'`);
-    expect(msg.status).toBe('delivered-to-app');
+    // The status moves in a write of its own, after the attempt is recorded.
+    const status = await eventually(async () => {
+      const [msg] = await db.query(`SELECT status FROM messages WHERE sid = '${sid}'`);
+      return msg.status === 'received' ? undefined : (msg.status as string);
+    });
+    expect(status).toBe('delivered-to-app');
     expect(
       application.requests.every((r) => (r.json as { messageSid: string }).messageSid === sid),
     ).toBe(true);
