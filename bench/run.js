@@ -131,8 +131,9 @@ async function benchEngine(engine, ctx) {
     messaging: { peerless: { module: 'peerless', options: { url: `${ctx.provider.url}/send` } } },
     logFile,
     cpuProfDir,
+    // On the command line rather than in NODE_OPTIONS, which refuses most V8 flags.
+    nodeArgs: opt['node-options'] ? opt['node-options'].split(/\s+/).filter(Boolean) : [],
     extraEnv: {
-      ...(opt['node-options'] ? { NODE_OPTIONS: opt['node-options'] } : {}),
       ...Object.fromEntries(
         opt.env.map((pair) => {
           const eq = pair.indexOf('=');

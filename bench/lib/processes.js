@@ -84,13 +84,18 @@ async function startGateway({
   messaging,
   logFile,
   cpuProfDir,
+  nodeArgs = [],
   extraEnv = {},
 }) {
   const main = path.join(distDir, 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const port = await freePort();
   const out = fs.openSync(logFile, 'a');
-  const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, main] : [main];
+  const args = [
+    ...nodeArgs,
+    ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
+    main,
+  ];
   const env = {
     PATH: process.env.PATH || '',
     // A build kept outside the project still finds the project's packages.
