@@ -8,6 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { requestContextOf, requestLine } from '../logging/request-context';
 import { isDatabaseUnavailable } from './database-errors';
 
 /** The `msg` of an HTTP error's body (or its `message`), else `fallback`. */
@@ -70,14 +71,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (isDatabaseUnavailable(exception)) {
       // The database's state, not a bug: a 503 the caller may retry, logged without a stack.
       this.logger.warn(
-        `${req.method} ${req.path}: the database is unavailable (${exception instanceof Error ? exception.message : String(exception)})`,
+        requestLine(
+          requestContextOf(req),
+          `${req.method} ${req.path}: the database is unavailable (${exception instanceof Error ? exception.message : String(exception)})`,
+        ),
       );
       res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ msg: 'the database is unavailable' });
       return;
     }
     const correlationId = randomUUID();
     this.logger.error(
-      `unhandled error ${correlationId} on ${req.method} ${req.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      requestLine(
+        requestContextOf(req),
+        `unhandled error ${correlationId} on ${req.method} ${req.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      ),
     );
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ msg: 'internal error', correlationId });
   }

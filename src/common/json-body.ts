@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bytes from 'bytes';
 import createError from 'http-errors';
@@ -40,8 +39,6 @@ export function plainJsonBody(
       next();
       return;
     }
-    // The stream's events come from outside the request's async context: carry it on to `next`.
-    const proceed = AsyncResource.bind((err?: unknown) => next(err));
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
@@ -52,7 +49,7 @@ export function plainJsonBody(
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('close', onClose);
-      proceed(err);
+      next(err);
     };
     const onData = (chunk: Buffer): void => {
       received += chunk.length;

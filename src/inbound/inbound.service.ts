@@ -12,6 +12,7 @@ import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 import type { InboundAuthConfig } from '../config/messaging-config';
 import { addressAllowed } from '../common/ip-address';
+import { requestContextOf, requestLine } from '../logging/request-context';
 import { secretsEqual } from '../auth/token-hash';
 import { MessagingService, ReceiveRejectedError } from '../messages/messaging.service';
 
@@ -39,7 +40,9 @@ export class InboundService {
     if (!auth) return;
     const source = req.socket.remoteAddress ?? '';
     if (auth.allowedSources && !addressAllowed(source, auth.allowedSources)) {
-      this.logger.warn(`inbound post for ${provider} refused: source ${source} is not allowed`);
+      this.logger.warn(
+        requestLine(requestContextOf(req), `inbound post for ${provider} refused: source ${source} is not allowed`),
+      );
       throw new ForbiddenException({ msg: 'this source address may not post to this provider webhook' });
     }
     if (auth.username !== undefined) {
@@ -47,7 +50,9 @@ export class InboundService {
       const m = /^Basic\s+(\S+)$/i.exec(header);
       const given = m?.[1] ? Buffer.from(m[1], 'base64').toString('utf8') : '';
       if (!secretsEqual(given, `${auth.username}:${auth.password ?? ''}`)) {
-        this.logger.warn(`inbound post for ${provider} refused: missing or wrong credentials`);
+        this.logger.warn(
+          requestLine(requestContextOf(req), `inbound post for ${provider} refused: missing or wrong credentials`),
+        );
         req.res?.setHeader('WWW-Authenticate', `Basic realm="${provider}"`);
         throw new UnauthorizedException({ msg: 'missing or wrong credentials for this provider webhook' });
       }
@@ -62,11 +67,11 @@ export class InboundService {
       throw new BadRequestException({ msg: 'the body must be JSON or form-encoded (set Content-Type)' });
     }
     try {
-      const result = await this.messaging.receive(provider, req.originalUrl, body);
+      const result = await this.messaging.receive(provider, req.originalUrl, body, requestContextOf(req));
       return result.providerAnswer;
     } catch (err) {
       if (err instanceof ReceiveRejectedError) {
-        this.logger.log(`inbound post for ${provider} refused: ${err.message}`);
+        this.logger.log(requestLine(requestContextOf(req), `inbound post for ${provider} refused: ${err.message}`));
         if (err.reason === 'untranslatable') throw new BadRequestException({ msg: err.message });
         throw new NotFoundException({ msg: err.message });
       }

@@ -7,7 +7,7 @@ import {
   scrubSecretFields,
   serializeError,
 } from './logger-options';
-import { requestContext } from './request-context';
+import { requestContextOf } from './request-context';
 
 /** A destination that keeps every line written, parsed. */
 function capture(): { lines: Record<string, any>[]; stream: Writable } {
@@ -123,7 +123,7 @@ describe('request logging', () => {
       middleware(req, res, () => {
         if (req.url === '/hang') {
           // Never answered: the client gives up first.
-          logger.info('handling /hang');
+          logger.info({ reqId: requestContextOf(req)?.reqId }, 'handling /hang');
           return;
         }
         const statuses: Record<string, number> = {
@@ -132,9 +132,9 @@ describe('request logging', () => {
           '/missing': 404,
         };
         const status = statuses[req.url ?? ''] ?? 200;
-        // A line logged while the request is handled, after an await.
+        // A line logged about the request, after an await, with the id from its context.
         void Promise.resolve().then(() => {
-          logger.info(`handling ${(req.url ?? '').split('?')[0]}`);
+          logger.info({ reqId: requestContextOf(req)?.reqId }, `handling ${(req.url ?? '').split('?')[0]}`);
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end('{}');
         });
@@ -155,14 +155,13 @@ describe('request logging', () => {
 
   const requestLines = (): Record<string, any>[] => lines.filter((l) => l.res !== undefined);
 
-  it('keeps a plain incoming x-request-id, sends it back and puts it on every line', async () => {
+  it("keeps a plain incoming x-request-id, sends it back, puts it on the request line and in the request's context", async () => {
     const res = await fetch(`${base}/v1/things`, { headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('abc-123');
     await waitForLines(2);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ reqId: 'abc-123', msg: 'handling /v1/things' });
     expect(lines[1]).toMatchObject({ reqId: 'abc-123', msg: 'GET /v1/things 200', level: 'info' });
-    expect(requestContext.getStore()).toBeUndefined();
   });
 
   it('logs a request whose client went away before the answer as an error', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { isSecretName, REDACTED, redactText } from '../common/redact';
-import { type RequestContext, requestContext } from './request-context';
+import { attachRequestContext, type RequestContext } from './request-context';
 
 /** Field names that hold secrets wherever a log object carries them. */
 const SECRET_FIELDS = new Set([
@@ -90,11 +90,6 @@ export function loggerOptions(level: string): LoggerOptions {
     formatters: {
       level: (label) => ({ level: label }),
       log: (object) => scrubSecretFields(object),
-    },
-    // Every line written while a request is handled carries its id.
-    mixin: () => {
-      const reqId = requestContext.getStore()?.reqId;
-      return reqId === undefined ? {} : { reqId };
     },
     serializers: { err: serializeError },
     hooks: {
@@ -213,9 +208,9 @@ export type RequestLogger = (
 
 /**
  * The request logging middleware: one line per request, written when its answer has gone (or
- * the connection closed first), and a request id on it and on every line logged while the
- * request is handled. The id comes from an incoming `x-request-id` when there is a usable one and
- * is sent back in the same header.
+ * the connection closed first), with a request id. The id comes from an incoming `x-request-id`
+ * when there is a usable one and is sent back in the same header; the request carries it in its
+ * `RequestContext` (`requestContextOf`) for the lines logged about it.
  */
 export function requestLogger(logger: Logger): RequestLogger {
   return (req, res, next) => {
@@ -248,6 +243,7 @@ export function requestLogger(logger: Logger): RequestLogger {
         line,
       );
     });
-    requestContext.run(context, next);
+    attachRequestContext(req, context);
+    next();
   };
 }

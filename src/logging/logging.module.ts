@@ -12,7 +12,8 @@ export { HTTP_LOGGER, ROOT_LOGGER };
 /**
  * Structured JSON logs through one pino instance. `configureApp` mounts `HTTP_LOGGER` in front of
  * everything else (so that even a request refused by the body parser is logged and gets its id);
- * `GatewayLogger` is Nest's logger, and lines logged while a request runs carry its `reqId`.
+ * `GatewayLogger` is Nest's logger; lines logged about a request carry its `reqId` (see
+ * `request-context.ts`).
  */
 @Global()
 @Module({

@@ -26,6 +26,7 @@ import { CurrentPrincipal } from '../auth/auth.decorators';
 import { assertAccountAccess, type Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ParseSidPipe } from '../common/parse-sid.pipe';
+import { requestContextOf } from '../logging/request-context';
 import { ListMessagesQuery } from './dto/list-messages.query';
 import { MessageDetailDto, MessageListDto } from './dto/message.dto';
 import { SendFailedResponseDto, SendMessageResponseDto } from './dto/send-message-response.dto';
@@ -113,6 +114,7 @@ export class MessagesController {
       accountSid,
       body,
       parseIdempotencyKey(idempotencyKey),
+      requestContextOf(res.req),
     );
     if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
     if (answer.status === 502) throw new HttpException(answer.body, 502);

@@ -14,6 +14,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import type { Principal } from '../auth/principal';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 import type { MessageEntity } from '../database/entities/message.entity';
+import type { RequestContext } from '../logging/request-context';
 import type { HookTarget } from '../webhooks/hook-target';
 import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
 import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
@@ -144,6 +145,7 @@ export class MessagesService {
     accountSid: string,
     dto: SendMessageDto,
     idempotencyKey?: string,
+    context?: RequestContext,
   ): Promise<SendAnswer> {
     await this.requireAccount(principal, accountSid);
     const hash = idempotencyKey === undefined ? undefined : requestHash(dto);
@@ -165,6 +167,7 @@ export class MessagesService {
         ...(provider !== undefined ? { provider } : {}),
         ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash: hash } : {}),
         ...(statusHook ? { statusHook } : {}),
+        ...(context ? { context } : {}),
       });
       return this.answerFor(outcome.message, false);
     } catch (err) {

@@ -6,7 +6,7 @@ import type { MessageEntity } from '../database/entities/message.entity';
 import type { WebhookDeliveryEntity } from '../database/entities/webhook-delivery.entity';
 import { normalizePhoneNumber } from '../common/phone-number';
 import { nowIso } from '../common/time';
-import { noteRequestMessage } from '../logging/request-context';
+import { noteRequestMessage, type RequestContext, requestLine } from '../logging/request-context';
 import { MessagingProviderRegistry } from '../messaging/messaging-provider.registry';
 import { MetricsService } from '../metrics/metrics.service';
 import type { MessagingProvider } from '../messaging/messaging-provider';
@@ -32,6 +32,8 @@ export interface SendRequest {
   requestHash?: string;
   /** Told the outcome once the send ends. */
   statusHook?: HookTarget;
+  /** The API request asking for the send, for the log lines about it. */
+  context?: RequestContext;
 }
 
 export type SendOutcome =
@@ -219,7 +221,7 @@ export class MessagingService implements OnModuleInit {
       updated_at: now,
     };
     await this.messages.create(message);
-    noteRequestMessage(message.sid);
+    noteRequestMessage(req.context, message.sid);
     this.metrics.messageStored('outbound', provider.name, 'queued');
     this.logger.debug(
       `message ${message.sid}: outbound ${from} -> ${to} queued for ${provider.name}`,
@@ -269,7 +271,7 @@ export class MessagingService implements OnModuleInit {
         failure_reason: reason,
         provider_response: e.providerResponse ?? null,
       });
-      this.logger.warn(`message ${message.sid}: send failed: ${reason}`);
+      this.logger.warn(requestLine(req.context, `message ${message.sid}: send failed: ${reason}`));
       outcome = {
         ok: false,
         message,
@@ -296,7 +298,12 @@ export class MessagingService implements OnModuleInit {
    * first provisioned number of `to` then `cc`, stored with the delivery it owes (one
    * transaction), and only then answered; the webhook call starts without holding the answer.
    */
-  async receive(providerName: string, url: string, body: unknown): Promise<ReceiveResult> {
+  async receive(
+    providerName: string,
+    url: string,
+    body: unknown,
+    context?: RequestContext,
+  ): Promise<ReceiveResult> {
     const provider = this.registry.get(providerName);
     if (!provider)
       throw new ReceiveRejectedError('unknown-provider', `unknown provider "${providerName}"`);
@@ -386,7 +393,7 @@ export class MessagingService implements OnModuleInit {
       },
     });
     await this.messages.create(message, [delivery]);
-    noteRequestMessage(message.sid);
+    noteRequestMessage(context, message.sid);
     this.metrics.messageStored('inbound', provider.name, 'received');
     // The request line names the message; what it is about is for debugging.
     this.logger.debug(
