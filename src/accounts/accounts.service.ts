@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository';
+import { newSid } from '../common/ids';
 import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
 import { assertAccountAccess, type Principal, scopedAccountSid } from '../auth/principal';
 import { nowIso } from '../common/time';
@@ -28,7 +29,7 @@ export class AccountsService {
   ) {}
 
   async create(dto: CreateAccountDto): Promise<{ sid: string }> {
-    const sid = randomUUID();
+    const sid = newSid();
     await this.accounts.insert({
       sid,
       name: dto.name,

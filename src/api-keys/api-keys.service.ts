@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import { assertAccountAccess, type Principal, scopedAccountSid } from '../auth/principal';
 import { hashToken } from '../auth/token-hash';
+import { newSid } from '../common/ids';
 import { nowIso } from '../common/time';
 import type { ApiKeyEntity } from '../database/entities';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -24,7 +25,7 @@ export class ApiKeysService {
   async create(principal: Principal, accountSid: string): Promise<CreatedApiKeyDto> {
     await this.accounts.assertUsable(principal, accountSid);
     const token = randomBytes(32).toString('base64url');
-    const sid = randomUUID();
+    const sid = newSid();
     await this.keys.insert({
       sid,
       account_sid: accountSid,

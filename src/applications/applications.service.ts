@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   BadRequestException,
   Injectable,
@@ -7,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import { assertAccountAccess, type Principal, scopedAccountSid } from '../auth/principal';
+import { newSid } from '../common/ids';
 import { nowIso } from '../common/time';
 import type { ApplicationEntity } from '../database/entities';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
@@ -104,7 +104,7 @@ export class ApplicationsService {
     if (hook.messaging_hook_url) {
       await this.urlPolicy.assertAllowed(hook.messaging_hook_url, 'messaging_hook.url');
     }
-    const sid = randomUUID();
+    const sid = newSid();
     await this.applications.insert({
       sid,
       account_sid: dto.account_sid,

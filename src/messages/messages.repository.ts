@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type DataSource, type Repository } from 'typeorm';
+import { newSid } from '../common/ids';
 import {
   DeliveryAttemptEntity,
   MessageEntity,
@@ -106,7 +106,7 @@ export class MessagesRepository implements OnApplicationShutdown {
 
   /** Stores a message with the first step of its history, and any deliveries it owes, at once. */
   async create(message: MessageEntity, deliveries: WebhookDeliveryEntity[] = [], detail: string | null = null): Promise<void> {
-    const event: Param[] = [randomUUID(), message.sid, message.status, detail, message.updated_at];
+    const event: Param[] = [newSid(), message.sid, message.status, detail, message.updated_at];
     if (this.sql.engine === 'sqlite') {
       const [insertMessage, insertEvent, insertDelivery] = [
         this.insertSql('messages', MESSAGE_COLUMNS),
@@ -153,7 +153,7 @@ export class MessagesRepository implements OnApplicationShutdown {
     if (change.provider_response !== undefined) set.push(['provider_response', json(change.provider_response)]);
     const from = previousStatuses(status);
     const values = set.map(([, v]) => v);
-    const eventId = randomUUID();
+    const eventId = newSid();
     const key = `transition:${set.map(([c]) => c).join(',')}:${from.length}`;
     if (this.sql.engine === 'sqlite') {
       const update = this.text(

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { newSid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 import type { MessageEntity } from '../database/entities/message.entity';
 import type { WebhookDeliveryEntity } from '../database/entities/webhook-delivery.entity';
@@ -199,7 +199,7 @@ export class MessagingService implements OnModuleInit {
     const media = req.media ?? [];
     const now = nowIso();
     const message: MessageEntity = {
-      sid: randomUUID(),
+      sid: newSid(),
       account_sid: req.accountSid,
       application_sid: req.applicationSid ?? null,
       direction: 'outbound',
@@ -350,7 +350,7 @@ export class MessagingService implements OnModuleInit {
     }
     const now = nowIso();
     const message: MessageEntity = {
-      sid: randomUUID(),
+      sid: newSid(),
       account_sid: route.accountSid,
       application_sid: app.sid,
       direction: 'inbound',

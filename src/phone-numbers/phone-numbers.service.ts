@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   BadRequestException,
   Inject,
@@ -10,6 +9,7 @@ import { ConfigService } from '@nestjs/config';
 import type { CountryCode } from 'libphonenumber-js';
 import { AccountsService } from '../accounts/accounts.service';
 import { assertAccountAccess, type Principal, scopedAccountSid } from '../auth/principal';
+import { newSid } from '../common/ids';
 import { normalizePhoneNumber } from '../common/phone-number';
 import { nowIso } from '../common/time';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
@@ -57,7 +57,7 @@ export class PhoneNumbersService {
     await this.accounts.assertUsable(principal, dto.account_sid);
     if (dto.application_sid) await this.assertAssignable(dto.application_sid, dto.account_sid);
     if (await this.numbers.findByNumber(number)) throw duplicate(number);
-    const sid = randomUUID();
+    const sid = newSid();
     try {
       const result = await this.numbers.insert({
         sid,

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { ExpiringCache } from '../common/expiring-cache';
+import { newSid } from '../common/ids';
 import { WebhookDeliveryEntity } from '../database/entities';
 import { nowIso } from '../common/time';
 import { columnList, DirectSql, type Param, placeholders } from '../database/direct-sql';
@@ -137,7 +137,7 @@ export class WebhookDeliveriesRepository implements OnApplicationShutdown {
       delivery.locked_until,
     ];
     const record: Param[] = [
-      randomUUID(),
+      newSid(),
       delivery.id,
       delivery.message_sid,
       delivery.attempts + 1,

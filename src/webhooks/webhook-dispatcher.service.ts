@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -7,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { newSid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 import type { DeliveryKind, WebhookDeliveryEntity } from '../database/entities/webhook-delivery.entity';
 import { isoIn, nowIso } from '../common/time';
@@ -88,7 +88,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   build(d: NewDelivery): WebhookDeliveryEntity {
     const now = nowIso();
     return {
-      id: randomUUID(),
+      id: newSid(),
       message_sid: d.messageSid,
       account_sid: d.accountSid,
       application_sid: d.applicationSid,
