@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { BadRequestException } from '@nestjs/common';
 
 /** How long an Idempotency-Key holds its first answer. */
@@ -17,8 +17,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export const requestHash = (body: unknown): string =>
-  createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
+export const requestHash = (body: unknown): string => hash('sha256', canonicalJson(body));
 
 /** The Idempotency-Key header: absent, or 1 to 255 visible ASCII characters. */
 export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
