@@ -66,12 +66,14 @@ function executeGroup(
   };
   const outcomes: WriteOutcome[] = [];
   const alone = group.length === 1;
+  // Alone in the group, a write needs no savepoint of its own. Called inside the transaction,
+  // better-sqlite3's transaction function runs its body in a savepoint; built once per group.
+  const inSavepoint = alone ? runWrite : db.transaction(runWrite);
   try {
     db.transaction(() => {
       for (const steps of group) {
         try {
-          // Alone in the group, a write needs no savepoint of its own.
-          const changes = alone ? runWrite(steps) : db.transaction(runWrite)(steps);
+          const changes = inSavepoint(steps);
           outcomes.push({ ok: true, changes });
         } catch (err) {
           outcomes.push({ ok: false, error: failure(err) });
