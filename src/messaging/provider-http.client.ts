@@ -9,6 +9,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { Agent } from 'undici';
+import { deadline } from '../common/deadline';
 import { ProviderSendError } from './plugin-errors';
 
 export interface ProviderRequest {
@@ -54,7 +55,8 @@ export function undiciAdapter(agent: Agent): AxiosAdapter {
     if (data !== undefined && data !== null && typeof data !== 'string' && !Buffer.isBuffer(data)) {
       throw new AxiosError('the request body must be a string', 'ERR_BAD_REQUEST', config);
     }
-    const signal = config.timeout ? AbortSignal.timeout(config.timeout) : undefined;
+    const timeout = config.timeout ? deadline(config.timeout) : undefined;
+    const signal = timeout?.signal;
     try {
       const res = await agent.request({
         origin: target.origin,
@@ -98,6 +100,8 @@ export function undiciAdapter(agent: Agent): AxiosAdapter {
         typeof code === 'string' ? code : 'ERR_NETWORK',
         config,
       );
+    } finally {
+      timeout?.clear();
     }
   };
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Agent } from 'undici';
+import { deadline } from '../common/deadline';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 
 export interface WebhookRequest {
@@ -62,7 +63,7 @@ export class WebhookHttpClient {
       const pass = decodeURIComponent(target.password);
       headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}`;
     }
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const { signal, clear } = deadline(this.timeoutMs);
     try {
       const res = await this.agent.request({
         origin: target.origin,
@@ -103,6 +104,8 @@ export class WebhookHttpClient {
       const name =
         typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
       throw new WebhookCallError(name, false, `network error ${name}`);
+    } finally {
+      clear();
     }
   }
 
