@@ -12,7 +12,7 @@ import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import { AUTH_SCOPE, type AuthenticatedRequest, type AuthScope } from './auth.decorators';
-import { hashToken, secretsEqual } from './token-hash';
+import { digestsEqual, secretDigest } from './token-hash';
 
 /**
  * `Authorization: Bearer <token>` on every route that is not public: the admin key from the
@@ -20,14 +20,16 @@ import { hashToken, secretsEqual } from './token-hash';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly adminKey?: string;
+  /** The admin key's digest, made once: a request's token is hashed once and compared with it. */
+  private readonly adminKeyDigest?: Buffer;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(ConfigService) config: ConfigService,
     private readonly apiKeys: ApiKeysRepository,
   ) {
-    this.adminKey = config.getOrThrow<AppConfig>(APP_CONFIG).adminApiKey;
+    const adminKey = config.getOrThrow<AppConfig>(APP_CONFIG).adminApiKey;
+    if (adminKey !== undefined) this.adminKeyDigest = secretDigest(adminKey);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,12 +46,12 @@ export class AuthGuard implements CanActivate {
       throw new UnauthorizedException({
         msg: 'missing bearer token: send Authorization: Bearer <api key>',
       });
-    const token = match[1];
-    if (this.adminKey !== undefined && secretsEqual(token, this.adminKey)) {
+    const digest = secretDigest(match[1]);
+    if (this.adminKeyDigest !== undefined && digestsEqual(digest, this.adminKeyDigest)) {
       req.principal = { kind: 'admin' };
       return true;
     }
-    const key = await this.apiKeys.findByTokenHash(hashToken(token));
+    const key = await this.apiKeys.findByTokenHash(digest.toString('hex'));
     if (!key) throw new UnauthorizedException({ msg: 'invalid API key' });
     if (scope === 'admin')
       throw new ForbiddenException({ msg: 'this endpoint needs the admin API key' });
