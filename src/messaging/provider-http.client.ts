@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import {
@@ -127,6 +128,20 @@ function charsetOf(res: AxiosResponse): string {
   return match?.[1]?.toLowerCase() ?? 'utf-8';
 }
 
+/** Decoders by charset, made once each (a decoder is reusable for whole bodies). */
+const decoders = new Map<string, TextDecoder>();
+
+/** A strict decoder for `charset`; throws a RangeError for a charset there is no decoder for. */
+function decoderFor(charset: string): TextDecoder {
+  let decoder = decoders.get(charset);
+  if (decoder === undefined) {
+    decoder = new TextDecoder(charset, { fatal: true });
+    // Charsets come from providers' answers: only the first few are kept.
+    if (decoders.size < 16) decoders.set(charset, decoder);
+  }
+  return decoder;
+}
+
 /** The body as text, or undefined when it is not text (binary, or not in its declared charset). */
 function decodeText(res: AxiosResponse): string | undefined {
   const data: unknown = res.data;
@@ -137,7 +152,7 @@ function decodeText(res: AxiosResponse): string | undefined {
       : Buffer.alloc(0);
   let text: string;
   try {
-    text = new TextDecoder(charsetOf(res), { fatal: true }).decode(bytes);
+    text = decoderFor(charsetOf(res)).decode(bytes);
   } catch {
     return undefined;
   }
