@@ -12,10 +12,27 @@ export interface WriteStep {
 }
 
 interface PgPool {
-  query(
-    sql: string,
-    params: readonly Param[],
-  ): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(config: {
+    name: string;
+    text: string;
+    values: readonly Param[];
+  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+/**
+ * PostgreSQL: the name each statement is prepared under, the same for every connection of the
+ * process. The server parses and plans a named statement once per connection instead of on every
+ * call, and the driver then sends only its parameters.
+ */
+const pgStatementNames = new Map<string, string>();
+
+function pgStatementName(sql: string): string {
+  let name = pgStatementNames.get(sql);
+  if (name === undefined) {
+    name = `gateway_${pgStatementNames.size + 1}`;
+    pgStatementNames.set(sql, name);
+  }
+  return name;
 }
 
 /** A failure as it crosses from the writer thread: plain data. */
@@ -153,7 +170,8 @@ function failedQuery(f: FailureData, params: readonly Param[] = []): QueryFailed
  * with another connection, so there the groups run on the data source's connection, one per turn
  * of the event loop. Reads run on the data source's connection, with statements prepared once.
  *
- * On PostgreSQL, each call is one statement, one round trip, straight on the pool.
+ * On PostgreSQL, each call is one statement, one round trip, straight on the pool, under a name
+ * (prepared once per connection).
  */
 export class DirectSql {
   readonly engine: 'sqlite' | 'postgres';
@@ -300,11 +318,11 @@ export class DirectSql {
     });
   }
 
-  /** PostgreSQL: one statement; its rows and the number of rows it touched. */
+  /** PostgreSQL: one statement, prepared once per connection; its rows and the number of rows it touched. */
   async pg<T>(sql: string, params: readonly Param[]): Promise<{ rows: T[]; count: number }> {
     const pool = (this.ds.driver as unknown as { master: PgPool }).master;
     try {
-      const result = await pool.query(sql, params);
+      const result = await pool.query({ name: pgStatementName(sql), text: sql, values: params });
       return { rows: result.rows as T[], count: result.rowCount ?? 0 };
     } catch (err) {
       // A refused connection is not a query that failed; it is passed on as the pool gave it.
