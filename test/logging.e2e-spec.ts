@@ -159,6 +159,15 @@ describe('logs of the running gateway', () => {
     );
     expect(inbound.status).toBe(200);
     const generatedId = inbound.headers.get('x-request-id');
+    const unowned = await call(
+      gw.baseUrl,
+      'POST',
+      '/v1/messaging/sandbox',
+      { from: '+15085550111', to: '+15085550199', text: 'nobody owns this' },
+      null,
+      { 'x-request-id': 'e2e-inbound-refused' },
+    );
+    expect(unowned.status).toBe(404);
     expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
     await app.waitFor(1);
     expect(app.requests[0]!.headers['jambonz-signature']).toBeDefined();
@@ -194,6 +203,9 @@ describe('logs of the running gateway', () => {
     const failed = lines.find((l) => l.reqId === 'e2e-send-2' && l.context === 'Messaging');
     expect(failed).toMatchObject({ level: 'warn', messageSid: failedSid });
     expect(failed?.msg).toMatch(/send failed: faulty: .*the provider refused it/);
+    // A refusal logged by the service that refused: tied to its request.
+    const refusal = lines.find((l) => l.reqId === 'e2e-inbound-refused' && l.res === undefined);
+    expect(refusal?.msg).toMatch(/^inbound post for sandbox refused: no application owns/);
     // Successes are details: at info, no line per sent or delivered message.
     expect(lines.filter((l) => l.level === 'info' && l.messageSid && !l.res)).toEqual([]);
     expect(requestLines.find((l) => l.res.statusCode === 401)?.level).toBe('warn');
