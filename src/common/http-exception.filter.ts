@@ -8,7 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { requestContextOf, requestLine } from '../logging/request-context';
+import { requestContextOf, withRequestId } from '../logging/request-context';
 import { isDatabaseUnavailable } from './database-errors';
 
 /** The `msg` of an HTTP error's body (or its `message`), else `fallback`. */
@@ -71,7 +71,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (isDatabaseUnavailable(exception)) {
       // The database's state, not a bug: a 503 the caller may retry, logged without a stack.
       this.logger.warn(
-        requestLine(
+        withRequestId(
           requestContextOf(req),
           `${req.method} ${req.path}: the database is unavailable (${exception instanceof Error ? exception.message : String(exception)})`,
         ),
@@ -81,7 +81,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const correlationId = randomUUID();
     this.logger.error(
-      requestLine(
+      withRequestId(
         requestContextOf(req),
         `unhandled error ${correlationId} on ${req.method} ${req.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
       ),

@@ -12,7 +12,7 @@ import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 import type { InboundAuthConfig } from '../config/messaging-config';
 import { addressAllowed } from '../common/ip-address';
-import { requestContextOf, requestLine } from '../logging/request-context';
+import { requestContextOf, withRequestId } from '../logging/request-context';
 import { secretsEqual } from '../auth/token-hash';
 import { MessagingService, ReceiveRejectedError } from '../messages/messaging.service';
 
@@ -41,7 +41,7 @@ export class InboundService {
     const source = req.socket.remoteAddress ?? '';
     if (auth.allowedSources && !addressAllowed(source, auth.allowedSources)) {
       this.logger.warn(
-        requestLine(requestContextOf(req), `inbound post for ${provider} refused: source ${source} is not allowed`),
+        withRequestId(requestContextOf(req), `inbound post for ${provider} refused: source ${source} is not allowed`),
       );
       throw new ForbiddenException({ msg: 'this source address may not post to this provider webhook' });
     }
@@ -51,7 +51,7 @@ export class InboundService {
       const given = m?.[1] ? Buffer.from(m[1], 'base64').toString('utf8') : '';
       if (!secretsEqual(given, `${auth.username}:${auth.password ?? ''}`)) {
         this.logger.warn(
-          requestLine(requestContextOf(req), `inbound post for ${provider} refused: missing or wrong credentials`),
+          withRequestId(requestContextOf(req), `inbound post for ${provider} refused: missing or wrong credentials`),
         );
         req.res?.setHeader('WWW-Authenticate', `Basic realm="${provider}"`);
         throw new UnauthorizedException({ msg: 'missing or wrong credentials for this provider webhook' });
@@ -71,7 +71,7 @@ export class InboundService {
       return result.providerAnswer;
     } catch (err) {
       if (err instanceof ReceiveRejectedError) {
-        this.logger.log(requestLine(requestContextOf(req), `inbound post for ${provider} refused: ${err.message}`));
+        this.logger.log(withRequestId(requestContextOf(req), `inbound post for ${provider} refused: ${err.message}`));
         if (err.reason === 'untranslatable') throw new BadRequestException({ msg: err.message });
         throw new NotFoundException({ msg: err.message });
       }

@@ -33,7 +33,10 @@ export function noteRequestMessage(context: RequestContext | undefined, messageS
   if (context && context.messageSid === undefined) context.messageSid = messageSid;
 }
 
-/** A log line about a request: its text, with the request's id when there is one. */
-export function requestLine(context: RequestContext | undefined, msg: string): { msg: string; reqId?: string } {
+/** A log line about a request: its text, and the request's id when there is one. */
+export function withRequestId(
+  context: RequestContext | undefined,
+  msg: string,
+): { msg: string; reqId?: string } {
   return context ? { msg, reqId: context.reqId } : { msg };
 }

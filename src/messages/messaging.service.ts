@@ -6,7 +6,7 @@ import type { MessageEntity } from '../database/entities/message.entity';
 import type { WebhookDeliveryEntity } from '../database/entities/webhook-delivery.entity';
 import { normalizePhoneNumber } from '../common/phone-number';
 import { nowIso } from '../common/time';
-import { noteRequestMessage, type RequestContext, requestLine } from '../logging/request-context';
+import { noteRequestMessage, type RequestContext, withRequestId } from '../logging/request-context';
 import { MessagingProviderRegistry } from '../messaging/messaging-provider.registry';
 import { MetricsService } from '../metrics/metrics.service';
 import type { MessagingProvider } from '../messaging/messaging-provider';
@@ -271,7 +271,7 @@ export class MessagingService implements OnModuleInit {
         failure_reason: reason,
         provider_response: e.providerResponse ?? null,
       });
-      this.logger.warn(requestLine(req.context, `message ${message.sid}: send failed: ${reason}`));
+      this.logger.warn(withRequestId(req.context, `message ${message.sid}: send failed: ${reason}`));
       outcome = {
         ok: false,
         message,
