@@ -4,7 +4,7 @@
 # scripts/test-postgres.sh stop.
 set -euo pipefail
 PGPORT="${PGPORT:-55432}"
-PGDATA="${PGDATA_DIR:-/tmp/sms-gateway-pg}"
+PGDATA="$(realpath -m "${PGDATA_DIR:-/tmp/sms-gateway-pg}")"
 
 pg_bin() {
   local dir
@@ -19,8 +19,9 @@ pg_bin() {
   echo "$dir"
 }
 
+# From /, which the postgres user can always enter (the caller's folder may be private to root).
 as_pg() {
-  if [ "$(id -u)" = "0" ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
+  if [ "$(id -u)" = "0" ]; then su postgres -s /bin/bash -c "cd / && $*"; else bash -c "$*"; fi
 }
 
 case "${1:-start}" in
