@@ -1,3 +1,5 @@
+import { basicCredentials } from './basic-auth';
+
 /** Field names whose values are secrets wherever they appear. */
 const SECRET_KEY =
   /pass(word)?|pwd|secret|token|api[-_]?key|key$|credential|signature|authorization|^auth$|private|bearer|cookie/i;
@@ -89,11 +91,6 @@ function urlSecrets(text: string, into: Set<string>): void {
   for (const m of text.matchAll(/[?&;]([^=&#\s?;]+)=([^&#\s;]*)/g)) {
     if (isSecretName(safeDecode(m[1] ?? ''))) into.add(safeDecode(m[2] ?? ''));
   }
-}
-
-/** User and password as an HTTP Basic header carries them, which a provider may echo back. */
-function basicCredentials(user: string, password: string): string {
-  return Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
 }
 
 /**

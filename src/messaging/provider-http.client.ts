@@ -10,6 +10,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { Agent } from 'undici';
+import { basicAuthorization } from '../common/basic-auth';
 import { deadline } from '../common/deadline';
 import { ProviderSendError } from './plugin-errors';
 
@@ -50,7 +51,7 @@ export function undiciAdapter(agent: Agent): AxiosAdapter {
     const user = config.auth?.username ?? decodeURIComponent(target.username);
     if (user !== '' && !headers.has('authorization')) {
       const pass = config.auth ? (config.auth.password ?? '') : decodeURIComponent(target.password);
-      headers.set('authorization', `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`);
+      headers.set('authorization', basicAuthorization(user, pass));
     }
     const data: unknown = config.data;
     if (data !== undefined && data !== null && typeof data !== 'string' && !Buffer.isBuffer(data)) {

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { basicAuthorization } from '../common/basic-auth';
 import { newSid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 import type { DeliveryKind, WebhookDeliveryEntity } from '../database/entities/webhook-delivery.entity';
@@ -243,7 +244,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     if (!isGet) headers['content-type'] = 'application/json';
     if (creds.webhookSecret) headers['jambonz-signature'] = jambonzSignature(creds.webhookSecret, body);
     if (creds.username) {
-      headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`, 'utf8').toString('base64')}`;
+      headers.authorization = basicAuthorization(creds.username, creds.password ?? '');
     }
     try {
       const res = await this.http.request({ method: isGet ? 'GET' : 'POST', url, headers, ...(isGet ? {} : { body }) });

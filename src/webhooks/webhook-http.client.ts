@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Agent } from 'undici';
+import { basicAuthorization } from '../common/basic-auth';
 import { deadline } from '../common/deadline';
 import { APP_CONFIG, type AppConfig } from '../config/environment';
 
@@ -59,9 +60,10 @@ export class WebhookHttpClient {
       target.username !== '' &&
       !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')
     ) {
-      const user = decodeURIComponent(target.username);
-      const pass = decodeURIComponent(target.password);
-      headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}`;
+      headers.authorization = basicAuthorization(
+        decodeURIComponent(target.username),
+        decodeURIComponent(target.password),
+      );
     }
     const { signal, clear } = deadline(this.timeoutMs);
     try {
