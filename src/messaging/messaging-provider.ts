@@ -36,6 +36,10 @@ function reasonText(reason: unknown): string {
   return 'failed with an unreadable reason';
 }
 
+/** What a plug-in threw or rejected with, as an Error. */
+const asError = (reason: unknown): Error =>
+  reason instanceof Error ? reason : new Error(reasonText(reason));
+
 /**
  * Runs a plug-in function with a deadline. A function that answers at once (no promise) has
  * nothing to time out and needs no timer; a promise is raced against `ms`.
@@ -45,7 +49,7 @@ function withTimeout<T>(work: () => T | Promise<T>, ms: number, what: string): P
   try {
     result = work();
   } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(reasonText(err)));
+    return Promise.reject(asError(err));
   }
   if (!isThenable(result)) return Promise.resolve(result);
   const pending = result;
@@ -62,7 +66,7 @@ function withTimeout<T>(work: () => T | Promise<T>, ms: number, what: string): P
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(reasonText(err)));
+        reject(asError(err));
       },
     );
   });
