@@ -40,9 +40,7 @@ export class InboundService {
     if (!auth) return;
     const source = req.socket.remoteAddress ?? '';
     if (auth.allowedSources && !addressAllowed(source, auth.allowedSources)) {
-      this.logger.warn(
-        withRequestId(requestContextOf(req), `inbound post for ${provider} refused: source ${source} is not allowed`),
-      );
+      this.logRefusal('warn', req, provider, `source ${source} is not allowed`);
       throw new ForbiddenException({ msg: 'this source address may not post to this provider webhook' });
     }
     if (auth.username !== undefined) {
@@ -50,13 +48,16 @@ export class InboundService {
       const m = /^Basic\s+(\S+)$/i.exec(header);
       const given = m?.[1] ? Buffer.from(m[1], 'base64').toString('utf8') : '';
       if (!secretsEqual(given, `${auth.username}:${auth.password ?? ''}`)) {
-        this.logger.warn(
-          withRequestId(requestContextOf(req), `inbound post for ${provider} refused: missing or wrong credentials`),
-        );
+        this.logRefusal('warn', req, provider, 'missing or wrong credentials');
         req.res?.setHeader('WWW-Authenticate', `Basic realm="${provider}"`);
         throw new UnauthorizedException({ msg: 'missing or wrong credentials for this provider webhook' });
       }
     }
+  }
+
+  /** A refused inbound post, on a line that carries the request's id. */
+  private logRefusal(level: 'warn' | 'log', req: Request, provider: string, reason: string): void {
+    this.logger[level](withRequestId(requestContextOf(req), `inbound post for ${provider} refused: ${reason}`));
   }
 
   async receive(provider: string, req: Request): Promise<unknown> {
@@ -71,7 +72,7 @@ export class InboundService {
       return result.providerAnswer;
     } catch (err) {
       if (err instanceof ReceiveRejectedError) {
-        this.logger.log(withRequestId(requestContextOf(req), `inbound post for ${provider} refused: ${err.message}`));
+        this.logRefusal('log', req, provider, err.message);
         if (err.reason === 'untranslatable') throw new BadRequestException({ msg: err.message });
         throw new NotFoundException({ msg: err.message });
       }
