@@ -34,7 +34,12 @@ import {
   toMessageEventDto,
 } from './message-json';
 import { MessagesRepository } from './messages.repository';
-import { MessagingService, SendRejectedError, type SendRejection } from './messaging.service';
+import {
+  MessagingService,
+  SendRejectedError,
+  type SendRejection,
+  type SendRequest,
+} from './messaging.service';
 
 export type SendAnswer =
   | { status: 201; body: SendMessageResponseDto; replayed: boolean }
@@ -139,6 +144,10 @@ export class MessagesService {
   /**
    * Sends one message. With an Idempotency-Key, a repeat of the same body within 24 hours gets the
    * first answer and sends nothing; the same key with another body is refused.
+   *
+   * The key is not looked up first: the message is stored with it, and the unique index on
+   * (account, key) refuses a repeat before anything is sent. Only then is the first message read,
+   * to answer as its replay, or, when its 24 hours are over, to free the key and store again.
    */
   async send(
     principal: Principal,
@@ -149,45 +158,37 @@ export class MessagesService {
   ): Promise<SendAnswer> {
     await this.requireAccount(principal, accountSid);
     const hash = idempotencyKey === undefined ? undefined : requestHash(dto);
-    if (idempotencyKey !== undefined && hash !== undefined) {
-      const earlier = await this.liveMessageFor(accountSid, idempotencyKey);
-      if (earlier) return this.replay(earlier, hash);
-    }
     const provider = this.providerName(dto);
     const statusHook = await this.statusHook(dto.status_hook);
-    try {
-      const outcome = await this.messaging.send({
-        accountSid,
-        from: dto.from,
-        to: dto.to,
-        ...(dto.text !== undefined ? { text: dto.text } : {}),
-        ...(dto.media !== undefined
-          ? { media: typeof dto.media === 'string' ? [dto.media] : dto.media }
-          : {}),
-        ...(provider !== undefined ? { provider } : {}),
-        ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash: hash } : {}),
-        ...(statusHook ? { statusHook } : {}),
-        ...(context ? { context } : {}),
-      });
-      return this.answerFor(outcome.message, false);
-    } catch (err) {
-      if (err instanceof SendRejectedError) throw REJECTION_STATUS[err.reason](err.message);
-      // Another request with the same key stored its message first: answer as its replay.
-      if (idempotencyKey !== undefined && hash !== undefined && isUniqueViolation(err)) {
+    const request: SendRequest = {
+      accountSid,
+      from: dto.from,
+      to: dto.to,
+      ...(dto.text !== undefined ? { text: dto.text } : {}),
+      ...(dto.media !== undefined
+        ? { media: typeof dto.media === 'string' ? [dto.media] : dto.media }
+        : {}),
+      ...(provider !== undefined ? { provider } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash: hash } : {}),
+      ...(statusHook ? { statusHook } : {}),
+      ...(context ? { context } : {}),
+    };
+    for (let stored = 0; ; stored++) {
+      try {
+        const outcome = await this.messaging.send(request);
+        return this.answerFor(outcome.message, false);
+      } catch (err) {
+        if (err instanceof SendRejectedError) throw REJECTION_STATUS[err.reason](err.message);
+        const repeated =
+          idempotencyKey !== undefined && hash !== undefined && isUniqueViolation(err);
+        // Each round finds the first message, or frees its expired key, or finds the key freed:
+        // the rounds are bounded all the same.
+        if (!repeated || stored >= 2) throw err;
         const first = await this.messages.findByIdempotencyKey(accountSid, idempotencyKey);
-        if (first) return this.replay(first, hash);
+        if (first && !isExpired(first.created_at)) return this.replay(first, hash);
+        if (first) await this.messages.releaseIdempotencyKey(first.sid, idempotencyKey);
       }
-      throw err;
     }
-  }
-
-  /** The message holding the key, unless its 24 hours are over (then the key is freed). */
-  private async liveMessageFor(accountSid: string, key: string): Promise<MessageEntity | null> {
-    const earlier = await this.messages.findByIdempotencyKey(accountSid, key);
-    if (!earlier) return null;
-    if (!isExpired(earlier.created_at)) return earlier;
-    await this.messages.releaseIdempotencyKey(earlier.sid, key);
-    return null;
   }
 
   private async replay(first: MessageEntity, hash: string): Promise<SendAnswer> {
