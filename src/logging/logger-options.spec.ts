@@ -1,7 +1,11 @@
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import {
+  asyncDestination,
   createRootLogger,
   requestLogger,
   scrubSecretFields,
@@ -22,6 +26,29 @@ function capture(): { lines: Record<string, any>[]; stream: Writable } {
 }
 
 const SID = '2c17b792-47f1-49a0-a56f-211a8a33beab';
+
+describe('asyncDestination', () => {
+  it('writes every line whole and in order, multi-byte text included, within its flush period', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-log-'));
+    const file = join(dir, 'out.log');
+    const destination = asyncDestination(openSync(file, 'w'));
+    try {
+      const logger = createRootLogger('info', destination);
+      // Lines of every length, across many 4 kB chunks, with 2-, 3- and 4-byte characters.
+      const texts = Array.from({ length: 300 }, (_, i) => `line ${i} é € 😀 ${'x'.repeat(i * 7)}`);
+      for (const text of texts) logger.info(text);
+      const written = (): string[] => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      const end = Date.now() + 5000;
+      while (written().length < texts.length && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(written().map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(texts);
+    } finally {
+      destination.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('root logger', () => {
   it('writes JSON lines with an ISO time and the level name', () => {
