@@ -4,6 +4,7 @@ import { BadRequestException, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { deeperThan, MAX_BODY_DEPTH } from './common/body-depth';
 import { plainJsonBody } from './common/json-body';
 import type { AppConfig } from './config/environment';
 import type { RequestLogger } from './logging/logger-options';
@@ -51,21 +52,6 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-}
-
-/** Far deeper than any request or provider payload; validation recurses and must not overflow. */
-const MAX_BODY_DEPTH = 32;
-
-function deeperThan(value: unknown, limit: number): boolean {
-  // Iterative, so that measuring a hostile body cannot overflow the stack either.
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 function refuseDeepBodies(
