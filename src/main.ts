@@ -10,7 +10,7 @@ import { messageOf } from './common/http-exception.filter';
 import { ConfigurationError } from './config/configuration-error';
 import { loadEnvFile } from './config/env-file';
 import { parseEnvironment } from './config/environment';
-import { tuneGarbageCollector } from './config/heap';
+import { limitHeapGrowth } from './config/heap';
 import { GatewayLogger } from './logging/gateway-logger';
 import { ROOT_LOGGER } from './logging/logging.module';
 import { installProcessErrorHandlers } from './logging/process-errors';
@@ -48,7 +48,7 @@ class StartupLogger extends ConsoleLogger {
 async function bootstrap(): Promise<void> {
   loadEnvFile();
   const config = parseEnvironment(process.env);
-  tuneGarbageCollector(config);
+  limitHeapGrowth(config.heapGrowingPercent);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     abortOnError: false,
     bodyParser: false,

@@ -17,18 +17,3 @@ describe('parseEnvironment: HEAP_GROWING_PERCENT', () => {
     expect(() => parse(value)).toThrow(/^HEAP_GROWING_PERCENT: must be an integer of at least 0$/);
   });
 });
-
-describe('parseEnvironment: GC_PARALLEL_SCAVENGE', () => {
-  const parse = (value?: string) =>
-    parseEnvironment(value === undefined ? {} : { GC_PARALLEL_SCAVENGE: value });
-
-  it('is off unless set to true', () => {
-    expect(parse().parallelScavenge).toBe(false);
-    expect(parse('false').parallelScavenge).toBe(false);
-    expect(parse('true').parallelScavenge).toBe(true);
-  });
-
-  it('refuses anything but true or false, naming the setting', () => {
-    expect(() => parse('sometimes')).toThrow(/^GC_PARALLEL_SCAVENGE: must be true or false$/);
-  });
-});

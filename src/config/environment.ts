@@ -27,8 +27,6 @@ export interface AppConfig {
   bodyLimit: string;
   /** How far above what a full garbage collection kept the V8 heap may grow; 0: V8's own choice. */
   heapGrowingPercent: number;
-  /** Young-generation collections on V8's helper threads as well as the main thread. */
-  parallelScavenge: boolean;
   quickstart: boolean;
   messaging: MessagingConfig;
 }
@@ -104,7 +102,6 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): AppConfig {
     webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 10),
     bodyLimit: env.BODY_LIMIT || '100kb',
     heapGrowingPercent: integer(env, 'HEAP_GROWING_PERCENT', 15, 0),
-    parallelScavenge: bool(env, 'GC_PARALLEL_SCAVENGE'),
     quickstart: bool(env, 'QUICKSTART'),
     messaging: parseMessagingConfig(env.JAMBONES_MESSAGING),
   };

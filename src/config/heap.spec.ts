@@ -1,21 +1,18 @@
 import { setFlagsFromString } from 'node:v8';
-import { tuneGarbageCollector } from './heap';
+import { limitHeapGrowth } from './heap';
 
 jest.mock('node:v8', () => ({ setFlagsFromString: jest.fn() }));
 
-describe('tuneGarbageCollector', () => {
+describe('limitHeapGrowth', () => {
   beforeEach(() => jest.mocked(setFlagsFromString).mockClear());
 
-  it("sets V8's heap growing percent and keeps scavenges on the main thread", () => {
-    tuneGarbageCollector({ heapGrowingPercent: 15, parallelScavenge: false });
-    expect(jest.mocked(setFlagsFromString).mock.calls).toEqual([
-      ['--heap-growing-percent=15'],
-      ['--no-parallel-scavenge'],
-    ]);
+  it("sets V8's heap growing percent", () => {
+    limitHeapGrowth(15);
+    expect(setFlagsFromString).toHaveBeenCalledWith('--heap-growing-percent=15');
   });
 
-  it("leaves both to V8 at 0 and with parallel scavenges", () => {
-    tuneGarbageCollector({ heapGrowingPercent: 0, parallelScavenge: true });
+  it('leaves V8 alone at 0', () => {
+    limitHeapGrowth(0);
     expect(setFlagsFromString).not.toHaveBeenCalled();
   });
 });
