@@ -90,25 +90,45 @@ describe('MessagesService.send', () => {
     expect(await statusOf(service.send(admin, ACCOUNT, dto))).toBe(status);
   });
 
-  it('answers a send that lost the race for its key as a replay of the winner', async () => {
-    const winner = message({ request_hash: hash });
-    messaging.send.mockRejectedValue(Object.assign(new Error('duplicate key'), { code: '23505' }));
-    repo.findByIdempotencyKey.mockResolvedValueOnce(null).mockResolvedValueOnce(winner);
+  /** What storing a message answers when its key is already held (the unique index). */
+  const keyTaken = () => Object.assign(new Error('duplicate key'), { code: '23505' });
+
+  it('answers a repeated key as a replay of the message holding it', async () => {
+    const first = message({ request_hash: hash });
+    messaging.send.mockRejectedValue(keyTaken());
+    repo.findByIdempotencyKey.mockResolvedValue(first);
     const answer = await service.send(admin, ACCOUNT, dto, 'k');
     expect(answer).toEqual({
       status: 201,
-      body: { sid: winner.sid, providerResponse: { ok: true } },
+      body: { sid: first.sid, providerResponse: { ok: true } },
       replayed: true,
     });
+    // The key is looked up only after storing was refused, and it is stored once.
+    expect(messaging.send).toHaveBeenCalledTimes(1);
+    expect(repo.findByIdempotencyKey).toHaveBeenCalledWith(ACCOUNT, 'k');
+  });
+
+  it('does not look the key up when the message is stored', async () => {
+    const stored = message({ request_hash: hash });
+    messaging.send.mockResolvedValue({ ok: true, message: stored, providerResponse: { ok: true } });
+    const answer = await service.send(admin, ACCOUNT, dto, 'k');
+    expect(answer).toEqual({
+      status: 201,
+      body: { sid: stored.sid, providerResponse: { ok: true } },
+      replayed: false,
+    });
+    expect(repo.findByIdempotencyKey).not.toHaveBeenCalled();
   });
 
   it('lets other database errors through', async () => {
     const boom = new Error('disk full');
     messaging.send.mockRejectedValue(boom);
     await expect(service.send(admin, ACCOUNT, dto, 'k')).rejects.toBe(boom);
+    expect(repo.findByIdempotencyKey).not.toHaveBeenCalled();
   });
 
   it('waits for a first request still with its provider, then replays its answer', async () => {
+    messaging.send.mockRejectedValue(keyTaken());
     repo.findByIdempotencyKey.mockResolvedValue(message({ status: 'queued', request_hash: hash }));
     repo.findBySid
       .mockResolvedValueOnce(message({ status: 'queued', request_hash: hash }))
@@ -126,10 +146,11 @@ describe('MessagesService.send', () => {
       body: { sid: message().sid, msg: 'the message was not sent: peerless: timed out' },
       replayed: true,
     });
-    expect(messaging.send).not.toHaveBeenCalled();
+    expect(messaging.send).toHaveBeenCalledTimes(1);
   });
 
   it('gives up waiting with a 409 when the first request never finishes', async () => {
+    messaging.send.mockRejectedValue(keyTaken());
     repo.findByIdempotencyKey.mockResolvedValue(message({ status: 'queued', request_hash: hash }));
     repo.findBySid.mockResolvedValue(message({ status: 'queued', request_hash: hash }));
     // The wait is bounded by the provider timeout plus a margin.
@@ -137,25 +158,49 @@ describe('MessagesService.send', () => {
   }, 10000);
 
   it('refuses a key used with another body', async () => {
+    messaging.send.mockRejectedValue(keyTaken());
     repo.findByIdempotencyKey.mockResolvedValue(message({ request_hash: 'f'.repeat(64) }));
     expect(await statusOf(service.send(admin, ACCOUNT, dto, 'k'))).toBe(422);
-    expect(messaging.send).not.toHaveBeenCalled();
+    expect(messaging.send).toHaveBeenCalledTimes(1);
   });
 
-  it('frees a key older than 24 hours and sends anew', async () => {
+  it('frees a key older than 24 hours and stores anew', async () => {
     const old = message({
       request_hash: hash,
       created_at: new Date(Date.now() - 25 * 3600e3).toISOString(),
     });
     repo.findByIdempotencyKey.mockResolvedValue(old);
     const fresh = message({ sid: '0b6a5a53-1d2b-4c53-9d3c-6f1d2d6e7f80' });
-    messaging.send.mockResolvedValue({ ok: true, message: fresh, providerResponse: { ok: true } });
+    messaging.send
+      .mockRejectedValueOnce(keyTaken())
+      .mockResolvedValueOnce({ ok: true, message: fresh, providerResponse: { ok: true } });
     const answer = await service.send(admin, ACCOUNT, dto, 'k');
     expect(repo.releaseIdempotencyKey).toHaveBeenCalledWith(old.sid, 'k');
     expect(answer.body.sid).toBe(fresh.sid);
-    expect(messaging.send).toHaveBeenCalledWith(
+    expect(answer.replayed).toBe(false);
+    expect(messaging.send).toHaveBeenCalledTimes(2);
+    expect(messaging.send).toHaveBeenLastCalledWith(
       expect.objectContaining({ idempotencyKey: 'k', requestHash: hash }),
     );
+  });
+
+  it('stores anew when the key was freed in the meantime', async () => {
+    const fresh = message({ sid: '0b6a5a53-1d2b-4c53-9d3c-6f1d2d6e7f80' });
+    messaging.send
+      .mockRejectedValueOnce(keyTaken())
+      .mockResolvedValueOnce({ ok: true, message: fresh, providerResponse: { ok: true } });
+    repo.findByIdempotencyKey.mockResolvedValue(null);
+    const answer = await service.send(admin, ACCOUNT, dto, 'k');
+    expect(answer.body.sid).toBe(fresh.sid);
+    expect(repo.releaseIdempotencyKey).not.toHaveBeenCalled();
+  });
+
+  it('tries three times at most, then lets the refusal through', async () => {
+    const taken = keyTaken();
+    messaging.send.mockRejectedValue(taken);
+    repo.findByIdempotencyKey.mockResolvedValue(null);
+    await expect(service.send(admin, ACCOUNT, dto, 'k')).rejects.toBe(taken);
+    expect(messaging.send).toHaveBeenCalledTimes(3);
   });
 
   it('removes credentials from a failure reason it answers with', async () => {
