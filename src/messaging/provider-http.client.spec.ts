@@ -33,6 +33,18 @@ describe('ProviderHttpClient', () => {
     expect(req!.headers.authorization).toBe(`Basic ${Buffer.from('user:pass').toString('base64')}`);
   });
 
+  it("sends axios' usual Accept and Content-Type, whatever the method", async () => {
+    const client = providerHttpClient();
+    await client.request({ method: 'POST', url: `${provider.url}/send`, json: { text: 'hi' } });
+    await client.request({ method: 'GET', url: `${provider.url}/cgi?to=1` });
+    const [post, get] = provider.requests;
+    for (const req of [post!, get!]) {
+      expect(req.headers.accept).toBe('application/json, text/plain, */*');
+    }
+    expect(post!.headers['content-type']).toBe('application/json');
+    expect(get!.headers['content-type']).toBeUndefined();
+  });
+
   it('turns credentials in the URL into Basic auth, and sends a GET without a body', async () => {
     const target = new URL(`${provider.url}/cgi?to=1`);
     target.username = 'u%40x';

@@ -184,7 +184,13 @@ function answerForError(text: string | undefined): unknown {
  */
 @Injectable()
 export class ProviderHttpClient {
-  constructor(private readonly http: HttpService) {}
+  constructor(private readonly http: HttpService) {
+    // axios deep-merges every bucket of its default headers (one per HTTP method, a dozen, all
+    // empty but `common`) into the configuration of each request. This instance keeps `common`
+    // alone: the same headers are sent, with a fraction of the copying per call.
+    const defaults = http.axiosRef.defaults;
+    defaults.headers = { common: { ...defaults.headers.common } } as typeof defaults.headers;
+  }
 
   async request(req: ProviderRequest): Promise<unknown> {
     let url: string;
