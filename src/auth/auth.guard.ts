@@ -51,6 +51,7 @@ export class AuthGuard implements CanActivate {
       req.principal = { kind: 'admin' };
       return true;
     }
+    // The stored form of the token (`hashToken`), from the digest already made.
     const key = await this.apiKeys.findByTokenHash(digest.toString('hex'));
     if (!key) throw new UnauthorizedException({ msg: 'invalid API key' });
     if (scope === 'admin')

@@ -5,8 +5,8 @@ import { hash, timingSafeEqual } from 'node:crypto';
 /** The SHA-256 digest of a secret: what API keys are stored and compared as. */
 export const secretDigest = (secret: string): Buffer => hash('sha256', secret, 'buffer');
 
-/** An API key token's digest in hex, as the api_keys table holds it. */
-export const hashToken = (token: string): string => hash('sha256', token);
+/** An API key token's digest in hex, as the api_keys table holds it (the auth guard's lookup). */
+export const hashToken = (token: string): string => secretDigest(token).toString('hex');
 
 /** Compares two digests in time independent of where they differ. */
 export const digestsEqual = (a: Buffer, b: Buffer): boolean => timingSafeEqual(a, b);
